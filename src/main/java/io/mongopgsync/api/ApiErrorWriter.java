@@ -1,0 +1,49 @@
+package io.mongopgsync.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Answers every failed REST operation with {@code {error, message, details?}}: the status of an
+ * {@link ApiException}, or 500 for anything unexpected (logged here, never shown to the client).
+ */
+@Component("apiErrorWriter")
+public class ApiErrorWriter implements Processor {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiErrorWriter.class);
+
+    private final ObjectMapper mapper;
+
+    public ApiErrorWriter(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Map<String, Object> body = new LinkedHashMap<>();
+        int status;
+        if (failure instanceof ApiException api) {
+            status = api.status();
+            body.put("error", api.error());
+            body.put("message", api.getMessage());
+            if (!api.details().isEmpty()) {
+                body.put("details", api.details());
+            }
+        } else {
+            status = 500;
+            String path = exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class);
+            log.error("Unexpected failure answering {} {}", exchange.getMessage().getHeader(Exchange.HTTP_METHOD), path,
+                    failure);
+            body.put("error", "internal_error");
+            body.put("message", "The service failed to answer this request; the service log has the details");
+        }
+        ApiResponseWriter.write(exchange.getMessage(), status, mapper.writeValueAsString(body));
+    }
+}

@@ -1,0 +1,198 @@
+package io.mongopgsync.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mongopgsync.source.ConnectionCheck;
+import io.mongopgsync.source.ConnectionStrings;
+import io.mongopgsync.source.DataSourceRecord;
+import io.mongopgsync.source.DataSourceService;
+import io.mongopgsync.source.MongoConnections;
+import io.mongopgsync.source.SyncConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+
+/** The data-source operations of the REST API (routes/api-data-sources.camel.yaml calls these). */
+@Component("dataSourceApi")
+public class DataSourceApi {
+
+    private static final Set<String> CREATE_KEYS = Set.of("name", "description", "type", "connectionString",
+            "connectionDetails", "database", "syncConfig");
+    private static final Set<String> DETAIL_KEYS = Set.of("host", "port", "username", "password", "authSource", "tls");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 _.\\-]{0,99}");
+    private static final Pattern DATABASE_FORBIDDEN = Pattern.compile("[/\\\\. \"$*<>:|?\\x00]");
+
+    private final DataSourceService service;
+    private final MongoConnections connections;
+    private final ConnectionCheck connectionCheck;
+    private final JsonBodies bodies;
+    private final ObjectMapper mapper;
+
+    public DataSourceApi(DataSourceService service, MongoConnections connections, ConnectionCheck connectionCheck,
+                         JsonBodies bodies, ObjectMapper mapper) {
+        this.service = service;
+        this.connections = connections;
+        this.connectionCheck = connectionCheck;
+        this.bodies = bodies;
+        this.mapper = mapper;
+    }
+
+    public ApiResponse list() {
+        return ApiResponse.ok(service.list().stream().map(this::view).toList());
+    }
+
+    public ApiResponse get(@Header("id") String id) {
+        return ApiResponse.ok(view(service.get(parseId(id))));
+    }
+
+    public ApiResponse create(@Header("Content-Type") String contentType, String body) {
+        ObjectNode json = bodies.object(contentType, body);
+        return ApiResponse.created(view(service.create(changes(json, true))));
+    }
+
+    public ApiResponse update(@Header("id") String id, @Header("Content-Type") String contentType, String body) {
+        long sourceId = parseId(id);
+        ObjectNode json = bodies.object(contentType, body);
+        service.get(sourceId);
+        return ApiResponse.ok(view(service.update(sourceId, changes(json, false))));
+    }
+
+    public ApiResponse delete(@Header("id") String id) {
+        service.delete(parseId(id));
+        return ApiResponse.noContent();
+    }
+
+    public ApiResponse testConnection(@Header("id") String id) {
+        DataSourceRecord source = service.get(parseId(id));
+        try {
+            ConnectionCheck.Result result = connectionCheck.check(source);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("ok", true);
+            body.put("serverVersion", result.serverVersion());
+            body.put("database", source.database());
+            body.put("collections", result.collections());
+            return ApiResponse.ok(body);
+        } catch (ConnectionCheck.CheckFailedException e) {
+            throw new ApiException(502, e.failure().code, e.getMessage());
+        }
+    }
+
+    public static long parseId(String id) {
+        try {
+            long value = Long.parseLong(id);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw new ApiException(400, "invalid_id", "Id must be a positive integer, got '" + id + "'");
+    }
+
+    private DataSourceView view(DataSourceRecord r) {
+        return DataSourceView.of(r, connections, mapper);
+    }
+
+    private DataSourceService.Changes changes(ObjectNode json, boolean creating) {
+        FieldErrors errors = new FieldErrors();
+        JsonBodies.rejectUnknownKeys(json, CREATE_KEYS, "", errors);
+
+        String name = JsonBodies.optionalText(json, "name", "", 100, errors);
+        if (name != null && !NAME.matcher(name).matches()) {
+            errors.add("name", "must start with a letter or digit and contain only letters, digits, spaces, '_', '.' or '-'");
+        } else if (creating && (json.get("name") == null || json.get("name").isNull())) {
+            errors.add("name", "is required");
+        }
+        String description = JsonBodies.optionalText(json, "description", "", 2000, errors);
+        String type = JsonBodies.optionalText(json, "type", "", 20, errors);
+        if (type != null && !type.equals("mongodb")) {
+            errors.add("type", "must be 'mongodb'");
+        }
+
+        String connectionString = connectionString(json, creating, errors);
+        String database = JsonBodies.optionalText(json, "database", "", 63, errors);
+        if (database == null && connectionString != null && json.get("database") == null) {
+            try {
+                database = ConnectionStrings.parse(connectionString).getDatabase();
+            } catch (IllegalArgumentException ignored) {
+                // reported by connectionString()
+            }
+        }
+        if (database != null && (database.isEmpty() || DATABASE_FORBIDDEN.matcher(database).find())) {
+            errors.add("database", "is not a valid MongoDB database name");
+        } else if (database == null && creating) {
+            errors.add("database", "is required (or give it in the connection string's path)");
+        }
+
+        SyncConfig syncConfig = null;
+        if (json.has("syncConfig")) {
+            syncConfig = SyncConfig.parse(json.get("syncConfig"), "syncConfig.", errors);
+        }
+        errors.throwIfAny();
+        return new DataSourceService.Changes(name, description, connectionString, database, syncConfig);
+    }
+
+    private static String connectionString(ObjectNode json, boolean creating, FieldErrors errors) {
+        JsonNode uriNode = json.get("connectionString");
+        JsonNode details = json.get("connectionDetails");
+        boolean hasUri = uriNode != null && !uriNode.isNull();
+        boolean hasDetails = details != null && !details.isNull();
+        if (hasUri && hasDetails) {
+            errors.add("connectionString", "give either connectionString or connectionDetails, not both");
+            return null;
+        }
+        if (hasUri) {
+            if (!uriNode.isTextual()) {
+                errors.add("connectionString", "must be a string");
+                return null;
+            }
+            try {
+                ConnectionStrings.parse(uriNode.asText());
+                return uriNode.asText();
+            } catch (IllegalArgumentException e) {
+                errors.add("connectionString", e.getMessage());
+                return null;
+            }
+        }
+        if (hasDetails) {
+            return fromDetails(details, errors);
+        }
+        if (creating) {
+            errors.add("connectionString", "is required (or connectionDetails {host, port, username, password, "
+                    + "authSource, tls})");
+        }
+        return null;
+    }
+
+    private static String fromDetails(JsonNode details, FieldErrors errors) {
+        String p = "connectionDetails.";
+        if (!details.isObject()) {
+            errors.add("connectionDetails", "must be an object {host, port, username, password, authSource, tls}");
+            return null;
+        }
+        FieldErrors own = new FieldErrors();
+        JsonBodies.rejectUnknownKeys(details, DETAIL_KEYS, p, own);
+        String host = JsonBodies.optionalText(details, "host", p, 255, own);
+        if (host == null || host.isBlank() || host.contains("/") || host.contains("@")) {
+            own.add(p + "host", "is required and must be a host name or address");
+        }
+        Integer port = JsonBodies.optionalInt(details, "port", p, 1, 65535, own);
+        String username = JsonBodies.optionalText(details, "username", p, 255, own);
+        String password = JsonBodies.optionalText(details, "password", p, 1024, own);
+        String authSource = JsonBodies.optionalText(details, "authSource", p, 63, own);
+        Boolean tls = JsonBodies.optionalBoolean(details, "tls", p, own);
+        if (password != null && username == null) {
+            own.add(p + "username", "is required when a password is given");
+        }
+        if (!own.isEmpty()) {
+            own.forEach(errors::add);
+            return null;
+        }
+        return ConnectionStrings.fromDetails(host, port == null ? 27017 : port, username, password, authSource,
+                Boolean.TRUE.equals(tls));
+    }
+}

@@ -1,0 +1,112 @@
+package io.mongopgsync.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/** Reads request bodies: content type, JSON syntax, object shape and known keys. */
+@Component
+public class JsonBodies {
+
+    private final ObjectMapper mapper;
+
+    public JsonBodies(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** Parses a JSON object body, answering 415 for a non-JSON content type and 400 for malformed JSON. */
+    public ObjectNode object(String contentType, String body) {
+        requireJson(contentType);
+        if (body == null || body.isBlank()) {
+            throw new ApiException(400, "malformed_json", "A JSON object body is required");
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new ApiException(400, "malformed_json", "The request body is not valid JSON" + where + ": "
+                    + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new ApiException(400, "malformed_json", "The request body must be a JSON object");
+        }
+        return (ObjectNode) node;
+    }
+
+    /** Parses an optional JSON object body: an empty body gives an empty object. */
+    public ObjectNode optionalObject(String contentType, String body) {
+        if (body == null || body.isBlank()) {
+            return mapper.createObjectNode();
+        }
+        return object(contentType, body);
+    }
+
+    public static void requireJson(String contentType) {
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
+            throw new ApiException(415, "unsupported_media_type",
+                    "Content-Type must be application/json, got " + (contentType == null ? "none" : contentType));
+        }
+    }
+
+    /** Names every key of {@code node} that is not in {@code known}. */
+    public static void rejectUnknownKeys(JsonNode node, Set<String> known, String prefix, FieldErrors errors) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!known.contains(key)) {
+                errors.add(prefix + key, "is not a known field (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    public static String optionalText(JsonNode node, String key, String prefix, int maxLength, FieldErrors errors) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            errors.add(prefix + key, "must be a string");
+            return null;
+        }
+        if (value.asText().length() > maxLength) {
+            errors.add(prefix + key, "must be at most " + maxLength + " characters");
+            return null;
+        }
+        return value.asText();
+    }
+
+    public static Integer optionalInt(JsonNode node, String key, String prefix, int min, int max, FieldErrors errors) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            errors.add(prefix + key, "must be an integer between " + min + " and " + max);
+            return null;
+        }
+        int v = value.intValue();
+        if (v < min || v > max) {
+            errors.add(prefix + key, "must be between " + min + " and " + max + ", got " + v);
+            return null;
+        }
+        return v;
+    }
+
+    public static Boolean optionalBoolean(JsonNode node, String key, String prefix, FieldErrors errors) {
+        JsonNode value = node.get(key);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            errors.add(prefix + key, "must be true or false");
+            return null;
+        }
+        return value.booleanValue();
+    }
+}

@@ -1,0 +1,71 @@
+package io.mongopgsync.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything under {@code sync.*} in application.yaml; each key is documented there.
+ */
+@Validated
+@ConfigurationProperties("sync")
+public record SyncProperties(
+        @DefaultValue("dra_mongodb") @Pattern(regexp = "[a-z_][a-z0-9_]{0,62}",
+                message = "must be a lower-case PostgreSQL identifier of at most 63 characters") String targetSchema,
+        String secretKey,
+        @Valid @DefaultValue Mongo mongo,
+        @Valid @DefaultValue Demo demo,
+        @Valid @DefaultValue Defaults defaults,
+        @Valid @DefaultValue Jobs jobs,
+        @Valid @DefaultValue Retry retry) {
+
+    /** How the service talks to the MongoDB servers of registered data sources. */
+    public record Mongo(
+            @DefaultValue("") String uri,
+            @DefaultValue("5s") @NotNull Duration connectTimeout,
+            @DefaultValue("5s") @NotNull Duration serverSelectionTimeout,
+            @DefaultValue("0s") @NotNull Duration socketTimeout) {
+
+        public boolean configured() {
+            return uri != null && !uri.isBlank();
+        }
+    }
+
+    /** The embedded demo: a MongoDB-compatible server with generated data, registered as source "demo". */
+    public record Demo(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("27017") @Min(0) @Max(65535) int port,
+            @DefaultValue("demo") String sourceName,
+            @DefaultValue("1") @Min(1) @Max(100) int scale) {
+    }
+
+    /** Defaults for a data source's sync_config keys it does not set. */
+    public record Defaults(
+            @DefaultValue("1000") @Min(100) @Max(10000) int batchSize,
+            @DefaultValue("3") @Min(1) @Max(16) int parallelism,
+            @DefaultValue("1000") @Min(10) @Max(100000) int sampleSize,
+            @DefaultValue("updatedAt") String lastSyncField) {
+    }
+
+    /** The durable job queue. */
+    public record Jobs(
+            @DefaultValue("2s") @NotNull Duration pollInterval,
+            @DefaultValue("2") @Min(1) @Max(32) int maxConcurrent,
+            @DefaultValue("5s") @NotNull Duration heartbeatInterval,
+            @DefaultValue("60s") @NotNull Duration leaseTimeout,
+            @DefaultValue("true") boolean enabled) {
+    }
+
+    /** Retries of a collection sync that failed for a retriable reason (network, failover). */
+    public record Retry(
+            @DefaultValue("3") @Min(1) @Max(10) int maxAttempts,
+            @DefaultValue("1s") @NotNull Duration initialBackoff,
+            @DefaultValue("2.0") double multiplier) {
+    }
+}

@@ -1,0 +1,168 @@
+package io.mongopgsync.mapping;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+/**
+ * The columns of one imported table: which top-level field goes to which column of which type. It grows as
+ * documents reveal new fields and widens a column when a field shows a type its column cannot hold; each such
+ * step is returned as a {@link Change} for the loader to apply as DDL before the rows that need it.
+ */
+public final class TableSchema {
+
+    public static final String ID = "_id";
+    public static final String IMPORTED_AT = "_imported_at";
+    public static final String SOURCE_DOCUMENT = "_source_document";
+    private static final Set<String> RESERVED = Set.of(ID, IMPORTED_AT, SOURCE_DOCUMENT);
+
+    /** One field's column; {@code bsonTypes} are the BSON type names seen in this field. */
+    public record Column(String field, String name, ColumnType type, Set<String> bsonTypes) {
+    }
+
+    /**
+     * A DDL step: a new column ({@code previous == null}) or a wider type for an existing one. {@code onlyNulls}
+     * says the column held nothing but NULL so far, so any type can replace its placeholder TEXT.
+     */
+    public record Change(Column column, ColumnType previous, boolean onlyNulls) {
+        public boolean isNewColumn() {
+            return previous == null;
+        }
+    }
+
+    private final Map<String, Column> byField = new LinkedHashMap<>();
+    private final Set<String> names = new HashSet<>(RESERVED);
+
+    public TableSchema(Collection<Column> existing) {
+        for (Column c : existing) {
+            byField.put(c.field(), new Column(c.field(), c.name(), c.type(), new TreeSet<>(c.bsonTypes())));
+            names.add(c.name());
+        }
+    }
+
+    public List<Column> columns() {
+        return List.copyOf(byField.values());
+    }
+
+    public Column column(String field) {
+        return byField.get(field);
+    }
+
+    /**
+     * Looks at every top-level field of the documents and returns what the table needs so that each value fits:
+     * new columns first, then widened ones. The schema reflects the changes once this returns.
+     */
+    public List<Change> observe(List<? extends BsonDocument> documents) {
+        Map<String, ColumnType> needed = new LinkedHashMap<>();
+        Map<String, Set<String>> seen = new LinkedHashMap<>();
+        for (BsonDocument doc : documents) {
+            for (Map.Entry<String, BsonValue> e : doc.entrySet()) {
+                if (e.getKey().equals(ID)) {
+                    continue;
+                }
+                BsonValue value = e.getValue();
+                seen.computeIfAbsent(e.getKey(), k -> new TreeSet<>()).add(bsonTypeName(value));
+                ColumnType type = ColumnType.of(value);
+                // null values are kept in the map: a field seen only as null still gets a (TEXT) column
+                needed.put(e.getKey(), needed.containsKey(e.getKey()) ? ColumnType.join(needed.get(e.getKey()), type) : type);
+            }
+        }
+        List<Change> added = new ArrayList<>();
+        List<Change> widened = new ArrayList<>();
+        List<String> newFields = new ArrayList<>();
+        for (String field : needed.keySet()) {
+            if (!byField.containsKey(field)) {
+                newFields.add(field);
+            }
+        }
+        // A field already in its sanitised form claims that name before look-alikes ("total_amount" before
+        // "Total Amount"); otherwise names go in field order.
+        newFields.sort(Comparator.comparing((String f) -> !f.equals(Identifiers.sanitize(f))).thenComparing(f -> f));
+        for (String field : newFields) {
+            ColumnType type = needed.get(field) == null ? ColumnType.TEXT : needed.get(field);
+            Column column = new Column(field, allocateName(field), type, new TreeSet<>(seen.get(field)));
+            byField.put(field, column);
+            added.add(new Change(column, null, false));
+        }
+        for (Map.Entry<String, ColumnType> e : needed.entrySet()) {
+            Column current = byField.get(e.getKey());
+            boolean onlyNulls = onlyNulls(current.bsonTypes());
+            Set<String> types = new TreeSet<>(current.bsonTypes());
+            types.addAll(seen.get(e.getKey()));
+            ColumnType joined = onlyNulls && e.getValue() != null ? e.getValue() : ColumnType.join(current.type(), e.getValue());
+            Column updated = new Column(current.field(), current.name(), joined, types);
+            byField.put(e.getKey(), updated);
+            if (joined != current.type()) {
+                widened.add(new Change(updated, current.type(), onlyNulls));
+            }
+        }
+        List<Change> all = new ArrayList<>(added);
+        all.addAll(widened);
+        return all;
+    }
+
+    /** Fields whose values had more than one BSON type (null aside): the type conflicts of this table. */
+    public Map<String, Column> conflicts() {
+        Map<String, Column> out = new LinkedHashMap<>();
+        for (Column c : byField.values()) {
+            long kinds = c.bsonTypes().stream().filter(t -> !t.equals("null")).count();
+            if (kinds > 1) {
+                out.put(c.field(), c);
+            }
+        }
+        return out;
+    }
+
+    private static boolean onlyNulls(Set<String> bsonTypes) {
+        return bsonTypes.stream().allMatch(t -> t.equals("null") || t.equals("undefined"));
+    }
+
+    private String allocateName(String field) {
+        String base = Identifiers.sanitize(field);
+        String name = Identifiers.fit(base, field);
+        if (names.contains(name)) {
+            String suffix = Identifiers.hash(field);
+            name = Identifiers.withSuffix(base, suffix);
+            for (int n = 2; names.contains(name); n++) {
+                name = Identifiers.withSuffix(base, suffix + n);
+            }
+        }
+        names.add(name);
+        return name;
+    }
+
+    static String bsonTypeName(BsonValue value) {
+        return switch (value.getBsonType()) {
+            case DOUBLE -> "double";
+            case STRING -> "string";
+            case DOCUMENT -> "object";
+            case ARRAY -> "array";
+            case BINARY -> ColumnType.isUuid(value) ? "uuid" : "binData";
+            case UNDEFINED -> "undefined";
+            case OBJECT_ID -> "objectId";
+            case BOOLEAN -> "bool";
+            case DATE_TIME -> "date";
+            case NULL -> "null";
+            case REGULAR_EXPRESSION -> "regex";
+            case DB_POINTER -> "dbPointer";
+            case JAVASCRIPT -> "javascript";
+            case SYMBOL -> "symbol";
+            case JAVASCRIPT_WITH_SCOPE -> "javascriptWithScope";
+            case INT32 -> "int";
+            case TIMESTAMP -> "timestamp";
+            case INT64 -> "long";
+            case DECIMAL128 -> "decimal";
+            case MIN_KEY -> "minKey";
+            case MAX_KEY -> "maxKey";
+            default -> value.getBsonType().name().toLowerCase();
+        };
+    }
+}

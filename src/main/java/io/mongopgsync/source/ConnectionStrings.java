@@ -1,0 +1,118 @@
+package io.mongopgsync.source;
+
+import com.mongodb.ConnectionString;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parsing, building and redacting MongoDB connection strings. */
+public final class ConnectionStrings {
+
+    static final String MASK = "****";
+
+    /** Query options whose values are secrets, compared lower-case. */
+    private static final Set<String> SECRET_OPTIONS = Set.of(
+            "authmechanismproperties", "tlscertificatekeyfilepassword", "sslclientcertificatekeypassword",
+            "password");
+
+    private static final Pattern USER_INFO = Pattern.compile("^(mongodb(?:\\+srv)?://)([^@/]*)@");
+
+    private ConnectionStrings() {
+    }
+
+    /** Throws {@link IllegalArgumentException} with the driver's reason when the string is not a MongoDB URI. */
+    public static ConnectionString parse(String uri) {
+        if (uri == null || uri.isBlank()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        if (!uri.startsWith("mongodb://") && !uri.startsWith("mongodb+srv://")) {
+            throw new IllegalArgumentException("must start with mongodb:// or mongodb+srv://");
+        }
+        try {
+            return new ConnectionString(uri);
+        } catch (RuntimeException e) {
+            // The driver's message can quote the string; keep only its reason.
+            throw new IllegalArgumentException("is not a valid MongoDB connection string: " + redactIn(e.getMessage(), uri));
+        }
+    }
+
+    public static String fromDetails(String host, int port, String username, String password, String authSource,
+                                     boolean tls) {
+        StringBuilder uri = new StringBuilder("mongodb://");
+        if (username != null && !username.isEmpty()) {
+            uri.append(encode(username));
+            if (password != null) {
+                uri.append(':').append(encode(password));
+            }
+            uri.append('@');
+        }
+        uri.append(host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host).append(':').append(port).append('/');
+        String separator = "?";
+        if (authSource != null && !authSource.isEmpty()) {
+            uri.append(separator).append("authSource=").append(encode(authSource));
+            separator = "&";
+        }
+        if (tls) {
+            uri.append(separator).append("tls=true");
+        }
+        return uri.toString();
+    }
+
+    /**
+     * The form shown in responses and logs: {@code mongodb://user:****@host:port/db?options}, with the
+     * password and secret-valued options masked.
+     */
+    public static String redact(String uri) {
+        if (uri == null) {
+            return null;
+        }
+        String result = uri;
+        Matcher m = USER_INFO.matcher(result);
+        if (m.find()) {
+            String userInfo = m.group(2);
+            int colon = userInfo.indexOf(':');
+            String user = colon >= 0 ? userInfo.substring(0, colon) : userInfo;
+            result = m.group(1) + user + (colon >= 0 ? ":" + MASK : "") + "@" + result.substring(m.end());
+        }
+        int query = result.indexOf('?');
+        if (query >= 0) {
+            StringBuilder out = new StringBuilder(result.substring(0, query + 1));
+            String[] pairs = result.substring(query + 1).split("[&;]");
+            for (int i = 0; i < pairs.length; i++) {
+                String pair = pairs[i];
+                int eq = pair.indexOf('=');
+                String name = eq >= 0 ? pair.substring(0, eq) : pair;
+                if (i > 0) {
+                    out.append('&');
+                }
+                out.append(eq >= 0 && SECRET_OPTIONS.contains(name.toLowerCase(Locale.ROOT)) ? name + "=" + MASK : pair);
+            }
+            result = out.toString();
+        }
+        return result;
+    }
+
+    /** Replaces every occurrence of a secret string (and its password) inside a message, e.g. a driver error. */
+    public static String redactIn(String message, String uri) {
+        if (message == null || uri == null) {
+            return message;
+        }
+        String redacted = message.replace(uri, redact(uri));
+        Matcher m = USER_INFO.matcher(uri);
+        if (m.find()) {
+            String userInfo = m.group(2);
+            int colon = userInfo.indexOf(':');
+            if (colon >= 0 && colon + 1 < userInfo.length()) {
+                redacted = redacted.replace(userInfo.substring(colon + 1), MASK);
+            }
+        }
+        return redacted;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,97 @@
+package io.mongopgsync.source;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mongopgsync.api.ApiException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+
+/** The data-source registry: validation happens in the API layer, persistence and encryption here. */
+@Service
+public class DataSourceService {
+
+    private static final Logger log = LoggerFactory.getLogger(DataSourceService.class);
+
+    private final DataSourceRepository repository;
+    private final SecretCipher cipher;
+    private final MongoConnections connections;
+    private final ApplicationEventPublisher events;
+    private final ObjectMapper mapper;
+
+    public DataSourceService(DataSourceRepository repository, SecretCipher cipher, MongoConnections connections,
+                             ApplicationEventPublisher events, ObjectMapper mapper) {
+        this.repository = repository;
+        this.cipher = cipher;
+        this.connections = connections;
+        this.events = events;
+        this.mapper = mapper;
+    }
+
+    /** What a create or update asks for; null fields of an update keep their stored value. */
+    public record Changes(String name, String description, String connectionString, String database,
+                          SyncConfig syncConfig) {
+    }
+
+    public List<DataSourceRecord> list() {
+        return repository.findAll();
+    }
+
+    public DataSourceRecord get(long id) {
+        return repository.findById(id).orElseThrow(() -> ApiException.notFound("Data source", id));
+    }
+
+    public DataSourceRecord create(Changes c) {
+        SyncConfig config = c.syncConfig() == null ? SyncConfig.empty() : c.syncConfig();
+        DataSourceRecord created;
+        try {
+            created = repository.insert(c.name(), c.description(), cipher.encrypt(c.connectionString()), c.database(),
+                    config.toJson(mapper).toString());
+        } catch (DuplicateKeyException e) {
+            throw duplicateName(c.name());
+        }
+        log.info("Registered data source {} '{}' ({} / {})", created.id(), created.name(),
+                ConnectionStrings.redact(c.connectionString()), created.database());
+        events.publishEvent(new DataSourceEvents.Created(created, config));
+        return created;
+    }
+
+    public DataSourceRecord update(long id, Changes c) {
+        DataSourceRecord current = get(id);
+        String name = c.name() != null ? c.name() : current.name();
+        String description = c.description() != null ? c.description() : current.description();
+        String encrypted = c.connectionString() != null ? cipher.encrypt(c.connectionString())
+                : current.encryptedConnectionString();
+        String database = c.database() != null ? c.database() : current.database();
+        SyncConfig config = c.syncConfig() != null ? c.syncConfig() : SyncConfig.fromStored(current.syncConfigJson(), mapper);
+        DataSourceRecord updated;
+        try {
+            updated = repository.update(id, name, description, encrypted, database, config.toJson(mapper).toString());
+        } catch (DuplicateKeyException e) {
+            throw duplicateName(name);
+        }
+        if (c.connectionString() != null) {
+            connections.evict(id);
+        }
+        events.publishEvent(new DataSourceEvents.Updated(updated, config));
+        return updated;
+    }
+
+    public void delete(long id) {
+        DataSourceRecord current = get(id);
+        repository.delete(id);
+        connections.evict(id);
+        log.info("Deleted data source {} '{}'", id, current.name());
+        events.publishEvent(new DataSourceEvents.Deleted(id, current.name()));
+    }
+
+    public SyncConfig syncConfig(DataSourceRecord source) {
+        return SyncConfig.fromStored(source.syncConfigJson(), mapper);
+    }
+
+    private static ApiException duplicateName(String name) {
+        return new ApiException(409, "duplicate_name", "A data source named '" + name + "' already exists");
+    }
+}

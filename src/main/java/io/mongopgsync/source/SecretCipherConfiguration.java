@@ -1,0 +1,37 @@
+package io.mongopgsync.source;
+
+import io.mongopgsync.config.SyncProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class SecretCipherConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(SecretCipherConfiguration.class);
+
+    /** A fixed, public key: only ever used by the embedded demo, whose data is generated. */
+    static final String DEVELOPMENT_KEY = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcHJvZHVjdGk=";
+
+    @Bean
+    SecretCipher secretCipher(SyncProperties properties) {
+        String key = properties.secretKey();
+        if (key != null && !key.isBlank()) {
+            try {
+                return SecretCipher.fromBase64(key);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("SYNC_SECRET_KEY is unusable: " + e.getMessage());
+            }
+        }
+        boolean demoMode = properties.demo().enabled() && !properties.mongo().configured();
+        if (!demoMode) {
+            throw new IllegalStateException("SYNC_SECRET_KEY is not set. Connection strings are encrypted at rest with "
+                    + "AES-GCM; set SYNC_SECRET_KEY to a base64 AES key (for example: openssl rand -base64 32). "
+                    + "Only the embedded demo mode (sync.demo.enabled=true, no MONGODB_URI) runs without one.");
+        }
+        log.warn("SYNC_SECRET_KEY is not set: embedded demo mode uses a PUBLIC development key to encrypt connection "
+                + "strings. Do not register real MongoDB servers in this mode.");
+        return SecretCipher.fromBase64(DEVELOPMENT_KEY);
+    }
+}

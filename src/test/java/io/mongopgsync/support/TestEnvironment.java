@@ -1,0 +1,35 @@
+package io.mongopgsync.support;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+
+/** Points the service under test at this run's PostgreSQL database, with short timings for fast tests. */
+public class TestEnvironment implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    /** Base64 of a fixed 32-byte AES key, for tests only. */
+    public static final String SECRET_KEY = "dGVzdC1rZXktZm9yLWludGVncmF0aW9uLXRlc3RzISE=";
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-environment", properties()));
+    }
+
+    public static Map<String, Object> properties() {
+        TestPostgres pg = TestPostgres.get();
+        Map<String, Object> p = new HashMap<>();
+        p.put("spring.datasource.url", pg.jdbcUrl());
+        p.put("spring.datasource.username", pg.user());
+        p.put("spring.datasource.password", pg.password());
+        p.put("sync.secret-key", SECRET_KEY);
+        p.put("sync.demo.enabled", "false");
+        p.put("sync.jobs.poll-interval", "200ms");
+        p.put("sync.jobs.heartbeat-interval", "500ms");
+        p.put("sync.retry.initial-backoff", "100ms");
+        p.put("sync.mongo.server-selection-timeout", "3s");
+        p.put("sync.mongo.connect-timeout", "2s");
+        return p;
+    }
+}

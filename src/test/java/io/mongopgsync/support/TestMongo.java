@@ -1,0 +1,87 @@
+package io.mongopgsync.support;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.testcontainers.containers.MongoDBContainer;
+
+/**
+ * The MongoDB of a test run: {@code MONGODB_URI} when set, otherwise Testcontainers ({@code mongo:7}, a
+ * single-node replica set) when Docker works, otherwise the embedded mongo-java-server. Tests that need real
+ * MongoDB behaviour call {@link #assumeRealMongo} and are skipped, with the reason, on the embedded server.
+ */
+public final class TestMongo {
+
+    private static TestMongo instance;
+
+    private final String uri;
+    private final boolean real;
+    private final String origin;
+    private final MongoClient client;
+
+    private TestMongo(String uri, boolean real, String origin) {
+        this.uri = uri;
+        this.real = real;
+        this.origin = origin;
+        this.client = MongoClients.create(uri);
+    }
+
+    public static synchronized TestMongo get() {
+        if (instance == null) {
+            instance = start();
+        }
+        return instance;
+    }
+
+    private static TestMongo start() {
+        String uri = System.getenv("MONGODB_URI");
+        if (uri != null && !uri.isBlank()) {
+            return new TestMongo(uri, true, "MONGODB_URI");
+        }
+        if (TestPostgres.dockerAvailable()) {
+            MongoDBContainer container = new MongoDBContainer("mongo:7");
+            container.start();
+            return new TestMongo(container.getReplicaSetUrl(), true, "Testcontainers mongo:7");
+        }
+        MongoServer server = new MongoServer(new MemoryBackend());
+        server.enableOplog();
+        server.bind("127.0.0.1", 0);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow, "stop-embedded-mongo"));
+        return new TestMongo("mongodb://127.0.0.1:" + server.getLocalAddress().getPort(), false,
+                "embedded mongo-java-server");
+    }
+
+    /** Server URI without a database; append {@code /db} for a source's connection string. */
+    public String uri() {
+        return uri;
+    }
+
+    /** Connection string for one database, keeping the server URI's options. */
+    public String uri(String database) {
+        int query = uri.indexOf('?');
+        String base = query >= 0 ? uri.substring(0, query) : uri;
+        String options = query >= 0 ? uri.substring(query) : "";
+        int schemeEnd = base.indexOf("://") + 3;
+        int slash = base.indexOf('/', schemeEnd);
+        String hosts = slash >= 0 ? base.substring(0, slash) : base;
+        return hosts + "/" + database + options;
+    }
+
+    public boolean isReal() {
+        return real;
+    }
+
+    public String origin() {
+        return origin;
+    }
+
+    public MongoClient client() {
+        return client;
+    }
+
+    public void assumeRealMongo(String whatItNeeds) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(real, "Needs a real MongoDB (" + whatItNeeds + "); this run has "
+                + origin + ". Set MONGODB_URI or run where Docker works.");
+    }
+}
