@@ -61,8 +61,12 @@ public class DataSourceApi {
         return ApiResponse.ok(view(service.update(sourceId, changes(json, false))));
     }
 
-    public ApiResponse delete(@Header("id") String id) {
-        service.delete(parseId(id));
+    public ApiResponse delete(@Header("id") String id, @Header("dropTables") String dropTables) {
+        if (dropTables != null && !dropTables.equals("true") && !dropTables.equals("false")) {
+            throw new ApiException(400, "validation_failed", "dropTables must be true or false",
+                    java.util.List.of(new ApiException.FieldError("dropTables", "must be true or false")));
+        }
+        service.delete(parseId(id), "true".equals(dropTables));
         return ApiResponse.noContent();
     }
 

@@ -56,6 +56,20 @@ public class DataSourceRepository {
                 .query(DataSourceRepository::map).single();
     }
 
+    public void markInProgress(long id) {
+        jdbc.sql("UPDATE dra_data_sources SET sync_status = 'in_progress', sync_error_message = NULL, "
+                + "updated_at = now() WHERE id = :id").param("id", id).update();
+    }
+
+    /** Records the end of a run: its status and error, records added to the total, last_sync_at on success. */
+    public void finishRun(long id, String status, String error, long recordsSynced) {
+        jdbc.sql("UPDATE dra_data_sources SET sync_status = :status, sync_error_message = :error, "
+                        + "total_records_synced = total_records_synced + :records, "
+                        + "last_sync_at = CASE WHEN :status = 'completed' THEN now() ELSE last_sync_at END, "
+                        + "updated_at = now() WHERE id = :id")
+                .param("id", id).param("status", status).param("error", error).param("records", recordsSynced).update();
+    }
+
     public boolean delete(long id) {
         return jdbc.sql("DELETE FROM dra_data_sources WHERE id = :id").param("id", id).update() > 0;
     }

@@ -2,6 +2,11 @@ package io.mongopgsync.source;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mongopgsync.api.ApiException;
+import io.mongopgsync.config.SyncProperties;
+import io.mongopgsync.load.TableRegistry;
+import io.mongopgsync.load.TargetTables;
+import io.mongopgsync.sync.SyncJobQueue;
+import org.springframework.transaction.support.TransactionTemplate;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,14 +25,26 @@ public class DataSourceService {
     private final MongoConnections connections;
     private final ApplicationEventPublisher events;
     private final ObjectMapper mapper;
+    private final SyncJobQueue queue;
+    private final TableRegistry registry;
+    private final TargetTables tables;
+    private final TransactionTemplate transaction;
+    private final String targetSchema;
 
     public DataSourceService(DataSourceRepository repository, SecretCipher cipher, MongoConnections connections,
-                             ApplicationEventPublisher events, ObjectMapper mapper) {
+                             ApplicationEventPublisher events, ObjectMapper mapper, SyncJobQueue queue,
+                             TableRegistry registry, TargetTables tables, TransactionTemplate transaction,
+                             SyncProperties properties) {
         this.repository = repository;
         this.cipher = cipher;
         this.connections = connections;
         this.events = events;
         this.mapper = mapper;
+        this.queue = queue;
+        this.registry = registry;
+        this.tables = tables;
+        this.transaction = transaction;
+        this.targetSchema = properties.targetSchema();
     }
 
     /** What a create or update asks for; null fields of an update keep their stored value. */
@@ -79,9 +96,29 @@ public class DataSourceService {
         return updated;
     }
 
-    public void delete(long id) {
+    /**
+     * Deletes a source. Its imported tables stay unless {@code dropTables}; a running sync must be cancelled
+     * first. Dropping and deleting happen in one transaction: a table that cannot be dropped keeps everything.
+     */
+    public void delete(long id, boolean dropTables) {
         DataSourceRecord current = get(id);
-        repository.delete(id);
+        queue.active(id).filter(j -> j.status().equals("running")).ifPresent(j -> {
+            throw new ApiException(409, "sync_in_progress", "A sync of data source " + id + " is running as job "
+                    + j.id() + "; cancel it first (POST /api/data-sources/" + id + "/sync/cancel)");
+        });
+        try {
+            transaction.executeWithoutResult(status -> {
+                if (dropTables) {
+                    for (TableRegistry.ImportedTable table : registry.tables(id)) {
+                        tables.dropIfExists(targetSchema, table.tableName());
+                    }
+                }
+                repository.delete(id);
+            });
+        } catch (org.springframework.dao.DataAccessException e) {
+            throw new ApiException(409, "tables_in_use", "The imported tables of data source " + id
+                    + " cannot be dropped: " + e.getMostSpecificCause().getMessage());
+        }
         connections.evict(id);
         log.info("Deleted data source {} '{}'", id, current.name());
         events.publishEvent(new DataSourceEvents.Deleted(id, current.name()));

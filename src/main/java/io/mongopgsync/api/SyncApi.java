@@ -1,0 +1,217 @@
+package io.mongopgsync.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mongopgsync.load.RejectStore;
+import io.mongopgsync.load.TableRegistry;
+import io.mongopgsync.source.DataSourceRecord;
+import io.mongopgsync.source.DataSourceService;
+import io.mongopgsync.source.SyncConfig;
+import io.mongopgsync.sync.SyncHistory;
+import io.mongopgsync.sync.SyncJob;
+import io.mongopgsync.sync.SyncJobQueue;
+import io.mongopgsync.sync.SyncService;
+import io.mongopgsync.sync.SyncType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.camel.Header;
+import org.springframework.stereotype.Component;
+
+/** Sync operations of the REST API (routes/api-sync.camel.yaml calls these). */
+@Component("syncApi")
+public class SyncApi {
+
+    private final DataSourceService sources;
+    private final SyncService syncs;
+    private final SyncJobQueue jobs;
+    private final SyncHistory history;
+    private final TableRegistry registry;
+    private final RejectStore rejects;
+    private final JsonBodies bodies;
+    private final ObjectMapper mapper;
+
+    public SyncApi(DataSourceService sources, SyncService syncs, SyncJobQueue jobs, SyncHistory history,
+                   TableRegistry registry, RejectStore rejects, JsonBodies bodies, ObjectMapper mapper) {
+        this.sources = sources;
+        this.syncs = syncs;
+        this.jobs = jobs;
+        this.history = history;
+        this.registry = registry;
+        this.rejects = rejects;
+        this.bodies = bodies;
+        this.mapper = mapper;
+    }
+
+    /** POST /sync {syncType?}: 202 with the queued job; 409 when one is queued or running. */
+    public ApiResponse trigger(@Header("id") String id, @Header("Content-Type") String contentType, String body) {
+        DataSourceRecord source = sources.get(DataSourceApi.parseId(id));
+        ObjectNode json = bodies.optionalObject(contentType, body);
+        FieldErrors errors = new FieldErrors();
+        JsonBodies.rejectUnknownKeys(json, Set.of("syncType"), "", errors);
+        String requested = JsonBodies.optionalText(json, "syncType", "", 20, errors);
+        SyncType type = null;
+        if (requested != null) {
+            try {
+                type = SyncType.parse(requested);
+            } catch (IllegalArgumentException e) {
+                errors.add("syncType", e.getMessage());
+            }
+        }
+        errors.throwIfAny();
+        if (type == null) {
+            type = Boolean.TRUE.equals(SyncConfig.fromStored(source.syncConfigJson(), mapper).incremental())
+                    ? SyncType.INCREMENTAL : SyncType.FULL;
+        }
+        SyncJob job = syncs.trigger(source.id(), type, "api");
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("message", "Sync queued");
+        answer.put("dataSourceId", source.id());
+        answer.put("syncType", type.value());
+        answer.put("jobId", job.id());
+        return ApiResponse.accepted(answer);
+    }
+
+    public ApiResponse cancel(@Header("id") String id) {
+        long sourceId = sources.get(DataSourceApi.parseId(id)).id();
+        SyncJob job = syncs.cancel(sourceId);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("message", job.status().equals("cancelled") ? "Queued sync cancelled"
+                : "Cancellation requested; the sync stops at its next batch and live tables stay as they were");
+        answer.put("dataSourceId", sourceId);
+        answer.put("jobId", job.id());
+        return ApiResponse.accepted(answer);
+    }
+
+    public ApiResponse status(@Header("id") String id) {
+        DataSourceRecord source = sources.get(DataSourceApi.parseId(id));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("data_source_id", source.id());
+        answer.put("sync_status", source.syncStatus());
+        answer.put("last_sync_at", source.lastSyncAt());
+        answer.put("total_records_synced", source.totalRecordsSynced());
+        answer.put("sync_error_message", source.syncErrorMessage());
+        answer.put("job", jobs.active(source.id()).map(this::job).orElse(null));
+        List<Map<String, Object>> current = new ArrayList<>();
+        for (SyncHistory.Row row : history.inProgress(source.id())) {
+            JsonNode metadata = parse(row.syncMetadataJson());
+            Map<String, Object> progress = new LinkedHashMap<>();
+            progress.put("collection", row.collectionName());
+            progress.put("table", row.tableName());
+            progress.put("sync_type", metadata.path("mode").asText(row.syncType()));
+            long processed = row.recordsSynced() + row.recordsFailed();
+            progress.put("processed", processed);
+            Long total = metadata.has("estimatedTotal") ? metadata.get("estimatedTotal").asLong() : null;
+            progress.put("total", total);
+            progress.put("percent", total == null || total == 0 ? null
+                    : Math.min(100.0, Math.round(processed * 1000.0 / total) / 10.0));
+            current.add(progress);
+        }
+        answer.put("current", current);
+        answer.put("history", history.page(source.id(), 10, 0).stream().map(this::historyRow).toList());
+        return ApiResponse.ok(answer);
+    }
+
+    public ApiResponse history(@Header("id") String id, @Header("limit") String limit, @Header("offset") String offset) {
+        long sourceId = sources.get(DataSourceApi.parseId(id)).id();
+        int l = intParam("limit", limit, 50, 1, 500);
+        int o = intParam("offset", offset, 0, 0, Integer.MAX_VALUE);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("total", history.count(sourceId));
+        answer.put("limit", l);
+        answer.put("offset", o);
+        answer.put("items", history.page(sourceId, l, o).stream().map(this::historyRow).toList());
+        return ApiResponse.ok(answer);
+    }
+
+    public ApiResponse jobs(@Header("id") String id, @Header("limit") String limit) {
+        long sourceId = sources.get(DataSourceApi.parseId(id)).id();
+        return ApiResponse.ok(jobs.recent(sourceId, intParam("limit", limit, 20, 1, 500)).stream().map(this::job).toList());
+    }
+
+    /** The imported tables and, per table, which field went to which column. */
+    public ApiResponse tables(@Header("id") String id) {
+        long sourceId = sources.get(DataSourceApi.parseId(id)).id();
+        List<Map<String, Object>> answer = new ArrayList<>();
+        for (TableRegistry.ImportedTable t : registry.tables(sourceId)) {
+            Map<String, Object> table = new LinkedHashMap<>();
+            table.put("collection", t.collectionName());
+            table.put("table", t.tableName());
+            table.put("columns", registry.columns(sourceId, t.collectionName()).stream().map(c -> {
+                Map<String, Object> column = new LinkedHashMap<>();
+                column.put("field", c.field());
+                column.put("column", c.name());
+                column.put("type", c.type().sql());
+                column.put("bsonTypes", c.bsonTypes());
+                return column;
+            }).toList());
+            answer.add(table);
+        }
+        return ApiResponse.ok(answer);
+    }
+
+    public ApiResponse rejects(@Header("id") String id, @Header("limit") String limit, @Header("offset") String offset) {
+        long sourceId = sources.get(DataSourceApi.parseId(id)).id();
+        return ApiResponse.ok(rejects.recent(sourceId, intParam("limit", limit, 50, 1, 500),
+                intParam("offset", offset, 0, 0, Integer.MAX_VALUE)));
+    }
+
+    private Map<String, Object> historyRow(SyncHistory.Row r) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("id", r.id());
+        row.put("job_id", r.jobId());
+        row.put("collection_name", r.collectionName());
+        row.put("table_name", r.tableName());
+        row.put("sync_type", r.syncType());
+        row.put("status", r.status());
+        row.put("records_synced", r.recordsSynced());
+        row.put("records_failed", r.recordsFailed());
+        row.put("started_at", r.startedAt());
+        row.put("completed_at", r.completedAt());
+        row.put("error_message", r.errorMessage());
+        row.put("sync_metadata", parse(r.syncMetadataJson()));
+        return row;
+    }
+
+    private Map<String, Object> job(SyncJob j) {
+        Map<String, Object> job = new LinkedHashMap<>();
+        job.put("id", j.id());
+        job.put("sync_type", j.syncType().value());
+        job.put("trigger", j.trigger());
+        job.put("status", j.status());
+        job.put("cancel_requested", j.cancelRequested());
+        job.put("created_at", j.createdAt());
+        job.put("started_at", j.startedAt());
+        job.put("finished_at", j.finishedAt());
+        job.put("error_message", j.errorMessage());
+        job.put("retry_of", j.retryOf());
+        return job;
+    }
+
+    private JsonNode parse(String text) {
+        try {
+            return text == null ? mapper.createObjectNode() : mapper.readTree(text);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static int intParam(String name, String value, int fallback, int min, int max) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int v = Integer.parseInt(value.trim());
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw new ApiException(400, "validation_failed", name + " must be an integer between " + min + " and " + max,
+                List.of(new ApiException.FieldError(name, "must be an integer between " + min + " and " + max)));
+    }
+}

@@ -1,0 +1,108 @@
+package io.mongopgsync.load;
+
+import io.mongopgsync.mapping.ColumnType;
+import io.mongopgsync.mapping.Identifiers;
+import io.mongopgsync.mapping.TableSchema;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Which table holds which collection (dra_mongodb_tables) and which column holds which field
+ * (dra_mongodb_columns). Names once given stay: a field keeps its column across runs.
+ */
+@Repository
+public class TableRegistry {
+
+    private final JdbcClient jdbc;
+
+    public TableRegistry(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public record ImportedTable(long dataSourceId, String collectionName, String tableName) {
+    }
+
+    /**
+     * The table of a collection, allocating a name on first use: the sanitised collection name, or, when another
+     * collection already has it, the source's name as a prefix, or else a hash suffix.
+     */
+    public String tableFor(long sourceId, String sourceName, String collection) {
+        Optional<String> existing = find(sourceId, collection);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        String plain = Identifiers.fit(Identifiers.sanitize(collection), collection);
+        String prefixed = Identifiers.fit(Identifiers.sanitize(sourceName) + "__" + Identifiers.sanitize(collection),
+                sourceName + "/" + collection);
+        String hashed = Identifiers.withSuffix(Identifiers.sanitize(collection),
+                Identifiers.hash(sourceId + "/" + collection));
+        for (String candidate : List.of(plain, prefixed, hashed)) {
+            try {
+                int inserted = jdbc.sql("INSERT INTO dra_mongodb_tables (data_source_id, collection_name, table_name) "
+                                + "VALUES (:source, :collection, :table) ON CONFLICT (data_source_id, collection_name) DO NOTHING")
+                        .param("source", sourceId).param("collection", collection).param("table", candidate).update();
+                if (inserted == 1) {
+                    return candidate;
+                }
+                return find(sourceId, collection).orElseThrow();
+            } catch (DuplicateKeyException takenByAnotherCollection) {
+                // next candidate
+            }
+        }
+        throw new IllegalStateException("no free table name for collection " + collection);
+    }
+
+    public Optional<String> find(long sourceId, String collection) {
+        return jdbc.sql("SELECT table_name FROM dra_mongodb_tables WHERE data_source_id = :source "
+                        + "AND collection_name = :collection")
+                .param("source", sourceId).param("collection", collection).query(String.class).optional();
+    }
+
+    public List<ImportedTable> tables(long sourceId) {
+        return jdbc.sql("SELECT data_source_id, collection_name, table_name FROM dra_mongodb_tables "
+                        + "WHERE data_source_id = :source ORDER BY collection_name")
+                .param("source", sourceId)
+                .query((rs, n) -> new ImportedTable(rs.getLong(1), rs.getString(2), rs.getString(3))).list();
+    }
+
+    public List<TableSchema.Column> columns(long sourceId, String collection) {
+        return jdbc.sql("SELECT field_name, column_name, column_type, bson_types FROM dra_mongodb_columns "
+                        + "WHERE data_source_id = :source AND collection_name = :collection ORDER BY column_name")
+                .param("source", sourceId).param("collection", collection).query(TableRegistry::column).list();
+    }
+
+    /** Records the columns as they now are in the live table; call inside the transaction that changed it. */
+    public void saveColumns(long sourceId, String collection, List<TableSchema.Column> columns) {
+        for (TableSchema.Column c : columns) {
+            jdbc.sql("INSERT INTO dra_mongodb_columns (data_source_id, collection_name, field_name, column_name, "
+                            + "column_type, bson_types) VALUES (:source, :collection, :field, :column, :type, "
+                            + "CAST(:types AS text[])) ON CONFLICT (data_source_id, collection_name, field_name) DO UPDATE "
+                            + "SET column_type = EXCLUDED.column_type, bson_types = EXCLUDED.bson_types, updated_at = now()")
+                    .param("source", sourceId).param("collection", collection).param("field", c.field())
+                    .param("column", c.name()).param("type", c.type().sql())
+                    .param("types", "{" + String.join(",", c.bsonTypes()) + "}").update();
+        }
+        jdbc.sql("UPDATE dra_mongodb_tables SET updated_at = now() WHERE data_source_id = :source "
+                + "AND collection_name = :collection").param("source", sourceId).param("collection", collection).update();
+    }
+
+    public void forget(long sourceId) {
+        jdbc.sql("DELETE FROM dra_mongodb_tables WHERE data_source_id = :source").param("source", sourceId).update();
+    }
+
+    private static TableSchema.Column column(ResultSet rs, int n) throws SQLException {
+        Array array = rs.getArray("bson_types");
+        Set<String> types = new TreeSet<>(array == null ? List.of() : Arrays.asList((String[]) array.getArray()));
+        return new TableSchema.Column(rs.getString("field_name"), rs.getString("column_name"),
+                ColumnType.fromSql(rs.getString("column_type")), types);
+    }
+}

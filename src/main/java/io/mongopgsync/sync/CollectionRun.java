@@ -1,0 +1,114 @@
+package io.mongopgsync.sync;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.mongodb.client.MongoCursor;
+import io.mongopgsync.mapping.RowMapper;
+import io.mongopgsync.mapping.TableSchema;
+import io.mongopgsync.source.DataSourceRecord;
+import java.time.Instant;
+import java.util.function.Supplier;
+import org.bson.BsonDocument;
+import org.bson.BsonValue;
+
+/**
+ * The state of one collection's sync within a job, carried through the Camel routes as an exchange property.
+ * Everything that a retry must redo is reset by {@link #resetForAttempt}.
+ */
+public final class CollectionRun {
+
+    public static final String PROPERTY = "collectionRun";
+
+    final SyncJob job;
+    final DataSourceRecord source;
+    final EffectiveConfig config;
+    final String collection;
+    final String schema;
+    /** Why the run must stop now (cancel request, shutdown), or null. */
+    final Supplier<String> stopReason;
+
+    /** What this collection actually does: a requested incremental run may fall back to full. */
+    SyncType mode;
+    String modeReason;
+    long historyId;
+    String table;
+    String shadow;
+    TableSchema tableSchema;
+    RowMapper mapper;
+    MongoCursor<BsonDocument> cursor;
+    long synced;
+    long failed;
+    int attempts;
+    Long estimatedTotal;
+    Instant startedAt;
+    ObjectNode metadata;
+    String lastSyncField;
+    BsonValue watermarkFrom;
+    BsonValue watermarkSeen;
+    long incrementalRunsSinceFull;
+
+    /** Outcome: null while running, then "completed" or "failed". */
+    String status;
+    String error;
+
+    CollectionRun(SyncJob job, DataSourceRecord source, EffectiveConfig config, String collection, String schema,
+                  Supplier<String> stopReason) {
+        this.job = job;
+        this.source = source;
+        this.config = config;
+        this.collection = collection;
+        this.schema = schema;
+        this.stopReason = stopReason;
+    }
+
+    void resetForAttempt() {
+        attempts++;
+        synced = 0;
+        failed = 0;
+        tableSchema = null;
+        mapper = null;
+        closeCursor();
+        watermarkSeen = null;
+    }
+
+    void closeCursor() {
+        if (cursor != null) {
+            try {
+                cursor.close();
+            } catch (RuntimeException ignored) {
+                // the connection may already be gone
+            }
+            cursor = null;
+        }
+    }
+
+    void checkCancelled() {
+        String reason = stopReason.get();
+        if (reason != null) {
+            throw new CancelledException(reason);
+        }
+    }
+
+    public String collection() {
+        return collection;
+    }
+
+    public String status() {
+        return status;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public long synced() {
+        return synced;
+    }
+
+    public long failed() {
+        return failed;
+    }
+
+    public String table() {
+        return table;
+    }
+}

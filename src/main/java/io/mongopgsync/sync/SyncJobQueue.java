@@ -1,0 +1,163 @@
+package io.mongopgsync.sync;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The durable job queue in dra_sync_jobs. A partial unique index allows one queued-or-running job per source,
+ * which makes "one sync of a source at a time" hold across every replica; jobs are claimed with
+ * {@code FOR UPDATE SKIP LOCKED}; running jobs prove they are alive with a heartbeat.
+ */
+@Repository
+public class SyncJobQueue {
+
+    private static final String COLUMNS = "id, data_source_id, sync_type, trigger, status, cancel_requested, owner, "
+            + "created_at, started_at, finished_at, error_message, retry_of, details::text AS details";
+
+    private final JdbcClient jdbc;
+
+    public SyncJobQueue(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Thrown when the source already has a queued or running job. */
+    public static class AlreadyActiveException extends RuntimeException {
+        private final transient SyncJob active;
+
+        public AlreadyActiveException(SyncJob active) {
+            super("data source " + active.dataSourceId() + " already has " + active.status() + " job " + active.id());
+            this.active = active;
+        }
+
+        public SyncJob active() {
+            return active;
+        }
+    }
+
+    /** Queues a job, or throws {@link AlreadyActiveException} naming the active one. */
+    public SyncJob enqueue(long sourceId, SyncType type, String trigger, Long retryOf, String detailsJson) {
+        try {
+            return jdbc.sql("INSERT INTO dra_sync_jobs (data_source_id, sync_type, trigger, retry_of, details) "
+                            + "VALUES (:source, :type, :trigger, :retryOf, CAST(:details AS jsonb)) RETURNING " + COLUMNS)
+                    .param("source", sourceId).param("type", type.value()).param("trigger", trigger)
+                    .param("retryOf", retryOf).param("details", detailsJson == null ? "{}" : detailsJson)
+                    .query(SyncJobQueue::map).single();
+        } catch (DuplicateKeyException e) {
+            SyncJob active = active(sourceId).orElse(null);
+            if (active == null) {
+                // the active job finished in between: try once more
+                return enqueue(sourceId, type, trigger, retryOf, detailsJson);
+            }
+            throw new AlreadyActiveException(active);
+        }
+    }
+
+    public Optional<SyncJob> active(long sourceId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM dra_sync_jobs WHERE data_source_id = :source "
+                        + "AND status IN ('queued', 'running')")
+                .param("source", sourceId).query(SyncJobQueue::map).optional();
+    }
+
+    public Optional<SyncJob> find(long jobId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM dra_sync_jobs WHERE id = :id").param("id", jobId)
+                .query(SyncJobQueue::map).optional();
+    }
+
+    public List<SyncJob> recent(long sourceId, int limit) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM dra_sync_jobs WHERE data_source_id = :source ORDER BY id DESC "
+                        + "LIMIT :limit")
+                .param("source", sourceId).param("limit", limit).query(SyncJobQueue::map).list();
+    }
+
+    /** Claims the oldest queued job, or none. */
+    public Optional<SyncJob> claim(String owner) {
+        return jdbc.sql("UPDATE dra_sync_jobs SET status = 'running', started_at = now(), heartbeat_at = now(), "
+                        + "owner = :owner WHERE id = (SELECT id FROM dra_sync_jobs WHERE status = 'queued' "
+                        + "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS)
+                .param("owner", owner).query(SyncJobQueue::map).optional();
+    }
+
+    /** Refreshes the heartbeat of this owner's running jobs; returns the ids whose cancellation was requested. */
+    public List<Long> heartbeat(Collection<Long> jobIds, String owner) {
+        if (jobIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("UPDATE dra_sync_jobs SET heartbeat_at = now() WHERE id IN (:ids) AND status = 'running' "
+                        + "AND owner = :owner RETURNING id, cancel_requested")
+                .param("ids", jobIds).param("owner", owner)
+                .query((rs, n) -> rs.getBoolean("cancel_requested") ? rs.getLong("id") : null).list()
+                .stream().filter(java.util.Objects::nonNull).toList();
+    }
+
+    public void finish(long jobId, String status, String errorMessage) {
+        jdbc.sql("UPDATE dra_sync_jobs SET status = :status, finished_at = now(), error_message = :error "
+                        + "WHERE id = :id AND status IN ('queued', 'running')")
+                .param("id", jobId).param("status", status).param("error", errorMessage).update();
+    }
+
+    /**
+     * Asks the active job of a source to stop: a queued job is cancelled at once, a running one is flagged and
+     * stops at its next batch. Returns the job, or empty when none is active.
+     */
+    public Optional<SyncJob> requestCancel(long sourceId) {
+        Optional<SyncJob> queued = jdbc.sql("UPDATE dra_sync_jobs SET status = 'cancelled', cancel_requested = true, "
+                        + "finished_at = now(), error_message = 'cancelled before it started' "
+                        + "WHERE data_source_id = :source AND status = 'queued' RETURNING " + COLUMNS)
+                .param("source", sourceId).query(SyncJobQueue::map).optional();
+        if (queued.isPresent()) {
+            return queued;
+        }
+        return jdbc.sql("UPDATE dra_sync_jobs SET cancel_requested = true WHERE data_source_id = :source "
+                        + "AND status = 'running' RETURNING " + COLUMNS)
+                .param("source", sourceId).query(SyncJobQueue::map).optional();
+    }
+
+    /** Running jobs whose owner has been silent longer than the lease: their instance is gone. */
+    public List<SyncJob> stale(Duration lease) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM dra_sync_jobs WHERE status = 'running' "
+                        + "AND heartbeat_at < now() - make_interval(secs => :secs)")
+                .param("secs", lease.toMillis() / 1000.0).query(SyncJobQueue::map).list();
+    }
+
+    public List<SyncJob> running() {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM dra_sync_jobs WHERE status = 'running'")
+                .query(SyncJobQueue::map).list();
+    }
+
+    /** Fails a running job whose instance died; false when another replica did so first. */
+    public boolean markInterrupted(long jobId, String reason) {
+        return jdbc.sql("UPDATE dra_sync_jobs SET status = 'failed', finished_at = now(), error_message = :reason "
+                        + "WHERE id = :id AND status = 'running'")
+                .param("id", jobId).param("reason", reason).update() == 1;
+    }
+
+    static SyncJob map(ResultSet rs, int row) throws SQLException {
+        return new SyncJob(
+                rs.getLong("id"),
+                rs.getLong("data_source_id"),
+                SyncType.parse(rs.getString("sync_type")),
+                rs.getString("trigger"),
+                rs.getString("status"),
+                rs.getBoolean("cancel_requested"),
+                rs.getString("owner"),
+                instant(rs.getTimestamp("created_at")),
+                instant(rs.getTimestamp("started_at")),
+                instant(rs.getTimestamp("finished_at")),
+                rs.getString("error_message"),
+                rs.getObject("retry_of", Long.class),
+                rs.getString("details"));
+    }
+
+    private static Instant instant(Timestamp ts) {
+        return ts == null ? null : ts.toInstant();
+    }
+}

@@ -1,0 +1,188 @@
+package io.mongopgsync.sync;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mongopgsync.config.SyncProperties;
+import io.mongopgsync.load.TableRegistry;
+import io.mongopgsync.source.ConnectionCheck;
+import io.mongopgsync.source.DataSourceRecord;
+import io.mongopgsync.source.DataSourceRepository;
+import io.mongopgsync.source.MongoConnections;
+import io.mongopgsync.source.SyncConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.DefaultExchange;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Runs one sync job: lists the source's collections, syncs them with bounded parallelism through the
+ * {@code sync-collection-attempts} route, and records the outcome on the job and the data source.
+ */
+@Component("syncJobRunner")
+public class SyncJobRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(SyncJobRunner.class);
+
+    private final DataSourceRepository sources;
+    private final MongoConnections connections;
+    private final SyncJobQueue queue;
+    private final SyncHistory history;
+    private final TableRegistry registry;
+    private final ProducerTemplate producer;
+    private final CamelContext camel;
+    private final SyncProperties properties;
+    private final ObjectMapper json;
+    private final JobWorker worker;
+
+    public SyncJobRunner(DataSourceRepository sources, MongoConnections connections, SyncJobQueue queue,
+                         SyncHistory history, TableRegistry registry, ProducerTemplate producer, CamelContext camel,
+                         SyncProperties properties, ObjectMapper json, JobWorker worker) {
+        this.sources = sources;
+        this.connections = connections;
+        this.queue = queue;
+        this.history = history;
+        this.registry = registry;
+        this.producer = producer;
+        this.camel = camel;
+        this.properties = properties;
+        this.json = json;
+        this.worker = worker;
+    }
+
+    /** Runs the job to its end (called by the sync-job route). */
+    public void run(SyncJob job) {
+        Supplier<String> stopReason = () -> worker.isStopping() ? "interrupted: the service is shutting down"
+                : worker.isCancelled(job.id()) ? "cancelled by request" : null;
+        Optional<DataSourceRecord> found = sources.findById(job.dataSourceId());
+        if (found.isEmpty()) {
+            queue.finish(job.id(), "failed", "the data source was deleted");
+            return;
+        }
+        DataSourceRecord source = found.get();
+        sources.markInProgress(source.id());
+        EffectiveConfig config = EffectiveConfig.of(SyncConfig.fromStored(source.syncConfigJson(), json),
+                properties.defaults());
+        List<String> collections;
+        try {
+            collections = Retries.withBackoff("Listing the collections of " + source.name(), properties.retry(),
+                    () -> listCollections(source, config));
+        } catch (RuntimeException e) {
+            String uri = connections.connectionString(source);
+            String message = "MongoDB unreachable: " + ConnectionCheck.classify(e, uri).getMessage();
+            failWithoutCollections(job, source, job.syncType(), message);
+            return;
+        }
+        List<CollectionRun> runs = new ArrayList<>();
+        for (String name : collections) {
+            runs.add(new CollectionRun(job, source, config, name, properties.targetSchema(), stopReason));
+        }
+        runCollections(runs, config.parallelism());
+        finish(job, source, runs, worker.isCancelled(job.id()), worker.isStopping());
+    }
+
+    private List<String> listCollections(DataSourceRecord source, EffectiveConfig config) {
+        List<String> names = new ArrayList<>();
+        for (Document info : connections.client(source).getDatabase(source.database()).listCollections()) {
+            String name = info.getString("name");
+            if (config.wants(name)) {
+                names.add(name);
+            }
+        }
+        names.sort(String::compareTo);
+        return names;
+    }
+
+    private void runCollections(List<CollectionRun> runs, int parallelism) {
+        if (runs.isEmpty()) {
+            return;
+        }
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, runs.size()),
+                r -> new Thread(r, "sync-collection-" + threads.incrementAndGet()));
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (CollectionRun run : runs) {
+                futures.add(pool.submit(() -> runCollection(run)));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void runCollection(CollectionRun run) {
+        Exchange exchange = new DefaultExchange(camel);
+        exchange.setProperty(CollectionRun.PROPERTY, run);
+        producer.send("direct:sync-collection-attempts", exchange);
+        if (run.status == null) {
+            // the route ended without recording an outcome: never leave the history row open
+            run.status = "failed";
+            run.error = exchange.getException() == null ? "sync ended unexpectedly"
+                    : CollectionSyncSteps.rootMessage(exchange.getException());
+            if (run.historyId != 0) {
+                history.finish(run.historyId, "failed", run.synced, run.failed, run.error, "{}");
+            }
+        }
+    }
+
+    private void finish(SyncJob job, DataSourceRecord source, List<CollectionRun> runs, boolean cancelled,
+                        boolean shuttingDown) {
+        long synced = runs.stream().mapToLong(CollectionRun::synced).sum();
+        List<CollectionRun> failed = runs.stream().filter(r -> "failed".equals(r.status)).toList();
+        if (shuttingDown && !failed.isEmpty()) {
+            String reason = "interrupted: the service shut down while the sync ran";
+            queue.markInterrupted(job.id(), reason);
+            try {
+                SyncJob retry = queue.enqueue(source.id(), job.syncType(), "retry", job.id(), null);
+                sources.finishRun(source.id(), "failed", reason + "; queued again as job " + retry.id(), synced);
+            } catch (SyncJobQueue.AlreadyActiveException e) {
+                sources.finishRun(source.id(), "failed", reason, synced);
+            }
+        } else if (cancelled) {
+            long done = runs.stream().filter(r -> "completed".equals(r.status)).count();
+            String message = "Sync cancelled by request; " + done + " of " + runs.size()
+                    + " collections had completed, the others keep their previous tables";
+            queue.finish(job.id(), "cancelled", message);
+            sources.finishRun(source.id(), "failed", message, synced);
+        } else if (!failed.isEmpty()) {
+            String message = "Sync failed for " + failed.size() + " of " + runs.size() + " collections: "
+                    + failed.stream().map(r -> r.collection() + " (" + r.error() + ")").collect(Collectors.joining("; "));
+            queue.finish(job.id(), "failed", message);
+            sources.finishRun(source.id(), "failed", message, synced);
+        } else {
+            queue.finish(job.id(), "completed", null);
+            sources.finishRun(source.id(), "completed", null, synced);
+        }
+        log.info("Sync job {} of '{}' ended: {} collections, {} rows, {} failed", job.id(), source.name(), runs.size(),
+                synced, failed.size());
+    }
+
+    /** MongoDB could not even be listed: every collection imported before gets a failed history row. */
+    private void failWithoutCollections(SyncJob job, DataSourceRecord source, SyncType type, String message) {
+        for (TableRegistry.ImportedTable table : registry.tables(source.id())) {
+            long id = history.start(source.id(), job.id(), table.collectionName(), table.tableName(), type, "{}");
+            history.finish(id, "failed", 0, 0, message, "{\"previousTableKept\": true}");
+        }
+        queue.finish(job.id(), "failed", message);
+        sources.finishRun(source.id(), "failed", message, 0);
+        log.warn("Sync job {} of '{}' failed: {}", job.id(), source.name(), message);
+    }
+}

@@ -1,0 +1,107 @@
+package io.mongopgsync.sync;
+
+import io.mongopgsync.mapping.ExtendedJson;
+import java.math.BigDecimal;
+import java.time.Instant;
+import org.bson.BsonDateTime;
+import org.bson.BsonDocument;
+import org.bson.BsonType;
+import org.bson.BsonValue;
+
+/**
+ * Watermarks of incremental syncs: the highest value of a collection's lastSyncField that a run loaded.
+ * MongoDB compares values of one type bracket only ({@code $gte} a date matches dates), so a watermark keeps the
+ * bracket of the first value it saw.
+ */
+public final class Watermarks {
+
+    private Watermarks() {
+    }
+
+    /** The value at a dotted path ({@code meta.updatedAt}), or null. */
+    public static BsonValue extract(BsonDocument document, String path) {
+        BsonValue current = document;
+        for (String part : path.split("\\.")) {
+            if (current == null || !current.isDocument()) {
+                return null;
+            }
+            current = current.asDocument().get(part);
+        }
+        return current;
+    }
+
+    public static boolean usable(BsonValue value) {
+        return value != null && bracket(value.getBsonType()) > 0;
+    }
+
+    /** The larger of two watermarks; a value of another type bracket than {@code current} is ignored. */
+    public static BsonValue max(BsonValue current, BsonValue candidate) {
+        if (!usable(candidate)) {
+            return current;
+        }
+        if (current == null) {
+            return candidate;
+        }
+        if (bracket(current.getBsonType()) != bracket(candidate.getBsonType())) {
+            return current;
+        }
+        return compare(candidate, current) > 0 ? candidate : current;
+    }
+
+    /**
+     * The watermark a run stores: the highest value loaded, but for dates never later than the run's start, so
+     * that a document changed while the run was reading is read again next time (upserts are idempotent).
+     */
+    public static BsonValue toStore(BsonValue highestLoaded, Instant runStart) {
+        if (highestLoaded != null && highestLoaded.isDateTime()
+                && highestLoaded.asDateTime().getValue() > runStart.toEpochMilli()) {
+            return new BsonDateTime(runStart.toEpochMilli());
+        }
+        return highestLoaded;
+    }
+
+    public static String toJson(BsonValue value) {
+        return ExtendedJson.canonicalValue(value);
+    }
+
+    public static BsonValue fromJson(String json) {
+        return BsonDocument.parse("{\"v\": " + json + "}").get("v");
+    }
+
+    static int compare(BsonValue a, BsonValue b) {
+        return switch (bracket(a.getBsonType())) {
+            case 1 -> number(a).compareTo(number(b));
+            case 2 -> string(a).compareTo(string(b));
+            case 3 -> a.asObjectId().getValue().compareTo(b.asObjectId().getValue());
+            case 4 -> Long.compare(a.asDateTime().getValue(), b.asDateTime().getValue());
+            case 5 -> a.asTimestamp().compareTo(b.asTimestamp());
+            default -> 0;
+        };
+    }
+
+    private static int bracket(BsonType type) {
+        return switch (type) {
+            case INT32, INT64, DOUBLE, DECIMAL128 -> 1;
+            case STRING, SYMBOL -> 2;
+            case OBJECT_ID -> 3;
+            case DATE_TIME -> 4;
+            case TIMESTAMP -> 5;
+            default -> 0;
+        };
+    }
+
+    private static BigDecimal number(BsonValue v) {
+        return switch (v.getBsonType()) {
+            case INT32 -> BigDecimal.valueOf(v.asInt32().getValue());
+            case INT64 -> BigDecimal.valueOf(v.asInt64().getValue());
+            case DOUBLE -> Double.isFinite(v.asDouble().getValue()) ? BigDecimal.valueOf(v.asDouble().getValue())
+                    : BigDecimal.valueOf(v.asDouble().getValue() > 0 ? Double.MAX_VALUE : -Double.MAX_VALUE);
+            default -> v.asDecimal128().getValue().isFinite() ? v.asDecimal128().getValue().bigDecimalValue()
+                    : BigDecimal.ZERO;
+        };
+    }
+
+    private static String string(BsonValue v) {
+        return v.isSymbol() ? v.asSymbol().getSymbol() : v.asString().getValue();
+    }
+}
