@@ -89,7 +89,7 @@ public class TableRegistry {
                             + "SET column_type = EXCLUDED.column_type, bson_types = EXCLUDED.bson_types, updated_at = now()")
                     .param("source", sourceId).param("collection", collection).param("field", c.field())
                     .param("column", c.name()).param("type", c.type().sql())
-                    .param("types", "{" + String.join(",", c.bsonTypes()) + "}").update();
+                    .param("types", c.bsonTypes().toArray(new String[0])).update();
         }
         jdbc.sql("UPDATE dra_mongodb_tables SET updated_at = now() WHERE data_source_id = :source "
                 + "AND collection_name = :collection").param("source", sourceId).param("collection", collection).update();

@@ -27,7 +27,7 @@ public class SyncRoutes extends RouteBuilder {
                     .redeliveryDelay(retry.initialBackoff().toMillis())
                     .useExponentialBackOff().backOffMultiplier(retry.multiplier())
                     .retryAttemptedLogLevel(LoggingLevel.WARN)
-                    .logStackTrace(false)
+                    .logStackTrace(false).logExhausted(false)
                     .handled(true)
                     .bean("collectionSync", "fail")
                 .end()

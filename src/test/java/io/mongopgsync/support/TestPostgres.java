@@ -72,11 +72,32 @@ public final class TestPostgres {
 
     /** JDBC URL of this run's own database. */
     public String jdbcUrl() {
+        return jdbcUrl(database);
+    }
+
+    private String jdbcUrl(String db) {
         int slash = serverUrl.indexOf('/', "jdbc:postgresql://".length());
         int query = serverUrl.indexOf('?', slash);
         String base = serverUrl.substring(0, slash + 1);
         String params = query >= 0 ? serverUrl.substring(query) : "";
-        return base + database + params;
+        return base + db + params;
+    }
+
+    /**
+     * Another fresh database of this run (dropped at exit), for service processes that must not share the job
+     * queue with the in-JVM test context.
+     */
+    public String createExtraDatabase(String purpose) {
+        String name = database + "_" + purpose;
+        execute("CREATE DATABASE " + name);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            } catch (RuntimeException e) {
+                System.err.println("Could not drop test database " + name + ": " + e.getMessage());
+            }
+        }, "drop-" + name));
+        return jdbcUrl(name);
     }
 
     public String user() {

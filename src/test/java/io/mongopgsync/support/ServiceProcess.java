@@ -1,0 +1,133 @@
+package io.mongopgsync.support;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The service in its own JVM, as a replica would run: for memory limits (-Xmx) and for several instances on one
+ * database. Its log goes to target/service-&lt;name&gt;.log.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private ServiceProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** Starts the service with these JVM options and properties and waits until it answers. */
+    public static ServiceProcess start(String name, List<String> jvmOptions, Map<String, String> properties)
+            throws IOException {
+        int port = freePort();
+        Path log = Path.of("target", "service-" + name + ".log");
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classPath());
+        command.add("io.mongopgsync.SyncApplication");
+        command.add("--server.port=" + port);
+        properties.forEach((k, v) -> command.add("--" + k + "=" + v));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ServiceProcess service = new ServiceProcess(builder.start(), port, log);
+        ApiClient api = new ApiClient(port);
+        try {
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                if (!service.process.isAlive()) {
+                    throw new IllegalStateException("service " + name + " exited: " + service.logTail());
+                }
+                try {
+                    return api.get("/actuator/health/readiness").status() == 200;
+                } catch (IllegalStateException notYet) {
+                    return false;
+                }
+            });
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
+        }
+        return service;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public ApiClient api() {
+        return new ApiClient(port);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    public String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** Kills the process at once, as a crash would. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(Duration.ofSeconds(40).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+
+    /** This JVM's class path without empty entries, which would put the working directory on it. */
+    private static String classPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .filter(entry -> !entry.isBlank())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The properties every service process of a test needs: its database, a key, no demo, short timings. */
+    public static Map<String, String> baseProperties(String jdbcUrl) {
+        TestPostgres pg = TestPostgres.get();
+        return new java.util.HashMap<>(Map.of(
+                "spring.datasource.url", jdbcUrl,
+                "spring.datasource.username", pg.user(),
+                "spring.datasource.password", pg.password(),
+                "sync.secret-key", TestEnvironment.SECRET_KEY,
+                "sync.demo.enabled", "false",
+                "sync.jobs.poll-interval", "200ms",
+                "sync.jobs.heartbeat-interval", "500ms"));
+    }
+}
