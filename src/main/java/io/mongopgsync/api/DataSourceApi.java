@@ -3,7 +3,10 @@ package io.mongopgsync.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mongopgsync.config.SyncProperties;
+import io.mongopgsync.schedule.CronSchedules;
 import io.mongopgsync.source.ConnectionCheck;
+import io.mongopgsync.sync.EffectiveConfig;
 import io.mongopgsync.source.ConnectionStrings;
 import io.mongopgsync.source.DataSourceRecord;
 import io.mongopgsync.source.DataSourceService;
@@ -31,14 +34,16 @@ public class DataSourceApi {
     private final ConnectionCheck connectionCheck;
     private final JsonBodies bodies;
     private final ObjectMapper mapper;
+    private final SyncProperties.Defaults defaults;
 
     public DataSourceApi(DataSourceService service, MongoConnections connections, ConnectionCheck connectionCheck,
-                         JsonBodies bodies, ObjectMapper mapper) {
+                         JsonBodies bodies, ObjectMapper mapper, SyncProperties properties) {
         this.service = service;
         this.connections = connections;
         this.connectionCheck = connectionCheck;
         this.bodies = bodies;
         this.mapper = mapper;
+        this.defaults = properties.defaults();
     }
 
     public ApiResponse list() {
@@ -83,6 +88,46 @@ public class DataSourceApi {
         } catch (ConnectionCheck.CheckFailedException e) {
             throw new ApiException(502, e.failure().code, e.getMessage());
         }
+    }
+
+    /** GET /sync-config: the stored config and the one in effect with service defaults filled in. */
+    public ApiResponse getSyncConfig(@Header("id") String id) {
+        DataSourceRecord source = service.get(parseId(id));
+        return ApiResponse.ok(syncConfigView(source));
+    }
+
+    /** PUT /sync-config: replaces the whole config; every bad key is named in the 400. */
+    public ApiResponse putSyncConfig(@Header("id") String id, @Header("Content-Type") String contentType, String body) {
+        long sourceId = parseId(id);
+        service.get(sourceId);
+        ObjectNode json = bodies.object(contentType, body);
+        FieldErrors errors = new FieldErrors();
+        SyncConfig config = SyncConfig.parse(json, "", errors);
+        errors.throwIfAny();
+        DataSourceRecord updated = service.update(sourceId, new DataSourceService.Changes(null, null, null, null, config));
+        return ApiResponse.ok(syncConfigView(updated));
+    }
+
+    private Map<String, Object> syncConfigView(DataSourceRecord source) {
+        SyncConfig config = service.syncConfig(source);
+        EffectiveConfig effective = EffectiveConfig.of(config, defaults);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("dataSourceId", source.id());
+        body.put("syncConfig", config.toJson(mapper));
+        Map<String, Object> inEffect = new LinkedHashMap<>();
+        inEffect.put("schedule", config.schedule());
+        inEffect.put("quartzSchedule", config.schedule() == null ? null : CronSchedules.toQuartz(config.schedule()));
+        inEffect.put("scheduleTimeZone", config.scheduleTimeZone() == null ? "UTC" : config.scheduleTimeZone());
+        inEffect.put("batchSize", effective.batchSize());
+        inEffect.put("incremental", effective.incremental());
+        inEffect.put("lastSyncField", effective.lastSyncField());
+        inEffect.put("parallelism", effective.parallelism());
+        inEffect.put("sampleSize", effective.sampleSize());
+        inEffect.put("fullSyncEvery", effective.fullSyncEvery() == 0 ? null : effective.fullSyncEvery());
+        inEffect.put("initialSync", !Boolean.FALSE.equals(config.initialSync()));
+        inEffect.put("collections", Map.of("include", effective.include(), "exclude", effective.exclude()));
+        body.put("effective", inEffect);
+        return body;
     }
 
     public static long parseId(String id) {

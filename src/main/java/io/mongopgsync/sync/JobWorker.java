@@ -45,6 +45,7 @@ public class JobWorker {
     private final ScheduledExecutorService heartbeats =
             Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "sync-job-heartbeat"));
     private volatile boolean stopping;
+    private boolean startupChecked;
 
     public JobWorker(SyncJobQueue queue, SyncHistory history, DataSourceRepository sources, ProducerTemplate producer,
                      SyncProperties properties) {
@@ -61,12 +62,18 @@ public class JobWorker {
         heartbeats.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
     }
 
-    /** Called by the sync-job-poller route: re-queue dead jobs, then claim what this instance has room for. */
+    /**
+     * Called by the sync-job-poller route: claims what this instance has room for. The first poll also re-queues
+     * jobs a previous process on this host left running; later ones leave that to the requeue-dead-jobs route.
+     */
     public synchronized void poll() {
         if (!settings.enabled() || stopping) {
             return;
         }
-        requeueDeadJobs();
+        if (!startupChecked) {
+            startupChecked = true;
+            requeueDeadJobs();
+        }
         while (running.size() < settings.maxConcurrent()) {
             Optional<SyncJob> claimed = queue.claim(owner);
             if (claimed.isEmpty()) {
@@ -124,7 +131,8 @@ public class JobWorker {
         }
     }
 
-    private void requeueDeadJobs() {
+    /** Fails and re-queues running jobs whose instance is gone (a silent heartbeat, or a dead process here). */
+    public void requeueDeadJobs() {
         List<SyncJob> candidates = new java.util.ArrayList<>(queue.stale(settings.leaseTimeout()));
         for (SyncJob job : queue.running()) {
             if (!running.containsKey(job.id()) && previousProcessOnThisHost(job.owner())

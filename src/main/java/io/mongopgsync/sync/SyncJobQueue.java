@@ -61,6 +61,14 @@ public class SyncJobQueue {
         }
     }
 
+    /** A trigger that found the source busy: kept as a finished 'skipped' job so that it can be seen. */
+    public void recordSkipped(long sourceId, SyncType type, String trigger, String reason, String detailsJson) {
+        jdbc.sql("INSERT INTO dra_sync_jobs (data_source_id, sync_type, trigger, status, finished_at, error_message, "
+                        + "details) VALUES (:source, :type, :trigger, 'skipped', now(), :reason, CAST(:details AS jsonb))")
+                .param("source", sourceId).param("type", type.value()).param("trigger", trigger)
+                .param("reason", reason).param("details", detailsJson == null ? "{}" : detailsJson).update();
+    }
+
     public Optional<SyncJob> active(long sourceId) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM dra_sync_jobs WHERE data_source_id = :source "
                         + "AND status IN ('queued', 'running')")

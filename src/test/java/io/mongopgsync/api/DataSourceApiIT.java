@@ -98,7 +98,7 @@ class DataSourceApiIT {
     void shouldBuildTheConnectionStringFromConnectionDetails() {
         String name = unique("details");
         ApiClient.Response created = api.post("/api/data-sources", ApiClient.json(Map.of(
-                "name", name, "database", "crm",
+                "name", name, "database", "crm", "syncConfig", Map.of("initialSync", false),
                 "connectionDetails", Map.of("host", "mongo.internal", "port", 27018, "username", "etl",
                         "password", "p@ss:word", "authSource", "admin", "tls", true))));
 

@@ -1,0 +1,213 @@
+package io.mongopgsync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import io.mongopgsync.support.ApiClient;
+import io.mongopgsync.support.ServiceIT;
+import io.mongopgsync.support.SyncClient;
+import io.mongopgsync.support.TestMongo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.bson.Document;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+@ServiceIT
+class IncrementalSyncIT {
+
+    static final Instant PAST = Instant.parse("2025-01-01T00:00:00Z");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    SyncClient sync;
+    MongoDatabase db;
+    String database;
+    MongoCollection<Document> orders;
+
+    @BeforeEach
+    void setUp() {
+        sync = new SyncClient(new ApiClient(port));
+        database = "incr_" + UUID.randomUUID().toString().substring(0, 8);
+        db = TestMongo.get().client().getDatabase(database);
+        orders = db.getCollection("orders");
+        List<Document> docs = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            docs.add(new Document("_id", i).append("status", "placed").append("amount", i)
+                    .append("updatedAt", Date.from(PAST.plusSeconds(i))));
+        }
+        orders.insertMany(docs);
+    }
+
+    private long source(Map<String, Object> config) {
+        return sync.createSource("incr", TestMongo.get().uri(database), database, config);
+    }
+
+    private String table(long id) {
+        return "dra_mongodb.\"" + sync.table(id, "orders") + "\"";
+    }
+
+    private Map<String, String> tableStatuses(long id) {
+        Map<String, String> rows = new HashMap<>();
+        jdbc.sql("SELECT _id, status FROM " + table(id)).query(rs -> {
+            rows.put(rs.getString(1), rs.getString(2));
+        });
+        return rows;
+    }
+
+    private Map<String, String> mongoStatuses() {
+        Map<String, String> docs = new HashMap<>();
+        for (Document d : orders.find()) {
+            docs.put(String.valueOf(d.get("_id")), String.valueOf(d.get("status")));
+        }
+        return docs;
+    }
+
+    @Test
+    void shouldLoadExactlyTheChangedDocuments() {
+        long id = source(Map.of());
+        sync.syncAndWait(id, "full");
+        Date now = new Date();
+        for (int i = 100; i < 110; i++) {
+            orders.updateOne(Filters.eq("_id", i), Updates.combine(Updates.set("status", "shipped"),
+                    Updates.set("updatedAt", now)));
+        }
+
+        long job = sync.trigger(id, "incremental");
+        JsonNode status = sync.awaitIdle(id, Duration.ofMinutes(1));
+
+        assertThat(status.get("sync_status").asText()).isEqualTo("completed");
+        JsonNode row = sync.historyOfJob(id, job).get("orders");
+        assertThat(row.get("sync_type").asText()).isEqualTo("incremental");
+        assertThat(row.get("records_synced").asLong()).isEqualTo(10);
+        assertThat(row.get("sync_metadata").get("mode").asText()).isEqualTo("incremental");
+        assertThat(row.get("sync_metadata").get("deletes").asText()).contains("not detected");
+        assertThat(row.get("sync_metadata").get("watermark").get("field").asText()).isEqualTo("updatedAt");
+        assertThat(tableStatuses(id)).isEqualTo(mongoStatuses());
+        assertThat(jdbc.sql("SELECT count(*) FROM " + table(id) + " WHERE status = 'shipped'").query(Long.class).single())
+                .isEqualTo(10);
+    }
+
+    @Test
+    void shouldNotMissDocumentsSharingTheWatermarksMillisecond() {
+        long id = source(Map.of());
+        sync.syncAndWait(id, "full");
+        Date last = Date.from(PAST.plusSeconds(999));
+        orders.insertOne(new Document("_id", 5000).append("status", "late").append("updatedAt", last));
+
+        long job = sync.trigger(id, "incremental");
+        sync.awaitIdle(id, Duration.ofMinutes(1));
+
+        assertThat(sync.historyOfJob(id, job).get("orders").get("records_synced").asLong()).isEqualTo(1);
+        assertThat(tableStatuses(id)).containsEntry("5000", "late").hasSize(1001);
+    }
+
+    @Test
+    void shouldAddColumnsAndWidenTypesWithoutLosingValues() {
+        long id = source(Map.of());
+        sync.syncAndWait(id, "full");
+        Date now = new Date();
+        orders.insertOne(new Document("_id", 2000).append("status", "placed").append("amount", 5)
+                .append("coupon", "WELCOME").append("updatedAt", now));
+        orders.updateOne(Filters.eq("_id", 1), Updates.combine(Updates.set("amount", "unknown"), Updates.set("updatedAt", now)));
+
+        long job = sync.trigger(id, "incremental");
+        sync.awaitIdle(id, Duration.ofMinutes(1));
+
+        JsonNode row = sync.historyOfJob(id, job).get("orders");
+        assertThat(row.get("records_synced").asLong()).isEqualTo(2);
+        assertThat(jdbc.sql("SELECT coupon FROM " + table(id) + " WHERE _id = '2000'").query(String.class).single())
+                .isEqualTo("WELCOME");
+        assertThat(jdbc.sql("SELECT amount FROM " + table(id) + " WHERE _id = '1'").query(String.class).single())
+                .isEqualTo("unknown");
+        assertThat(jdbc.sql("SELECT amount FROM " + table(id) + " WHERE _id = '999'").query(String.class).single())
+                .isEqualTo("999");
+        assertThat(row.get("sync_metadata").get("schemaChanges").findValuesAsText("change")).contains("added", "widened");
+        assertThat(sync.columns(id, "orders")).containsEntry("coupon", "coupon");
+    }
+
+    @Test
+    void shouldFallBackToFullWhenThereIsNoWatermarkAndSayWhy() {
+        long id = source(Map.of());
+
+        long job = sync.trigger(id, "incremental");
+        sync.awaitIdle(id, Duration.ofMinutes(1));
+
+        JsonNode row = sync.historyOfJob(id, job).get("orders");
+        assertThat(row.get("sync_type").asText()).isEqualTo("full");
+        assertThat(row.get("sync_metadata").get("modeReason").asText()).contains("no imported table yet");
+        assertThat(row.get("records_synced").asLong()).isEqualTo(1000);
+    }
+
+    @Test
+    void shouldFallBackToFullWhenDocumentsLackTheField() {
+        long id = source(Map.of("lastSyncField", "modifiedOn"));
+        sync.syncAndWait(id, "full");
+
+        long job = sync.trigger(id, "incremental");
+        sync.awaitIdle(id, Duration.ofMinutes(1));
+
+        JsonNode row = sync.historyOfJob(id, job).get("orders");
+        assertThat(row.get("sync_type").asText()).isEqualTo("full");
+        assertThat(row.get("sync_metadata").get("modeReason").asText()).contains("modifiedOn");
+    }
+
+    @Test
+    void shouldRunAPeriodicFullSyncEveryNthRun() {
+        long id = source(Map.of("fullSyncEvery", 3));
+        sync.syncAndWait(id, "full");
+        List<String> types = new ArrayList<>();
+        for (int run = 0; run < 3; run++) {
+            long job = sync.trigger(id, "incremental");
+            sync.awaitIdle(id, Duration.ofMinutes(1));
+            types.add(sync.historyOfJob(id, job).get("orders").get("sync_type").asText());
+        }
+        assertThat(types).containsExactly("incremental", "incremental", "full");
+    }
+
+    @Test
+    void shouldHonourAPerCollectionLastSyncField() {
+        orders.updateMany(Filters.empty(), Updates.rename("updatedAt", "changedAt"));
+        long id = source(Map.of("collectionSettings", Map.of("orders", Map.of("lastSyncField", "changedAt"))));
+        sync.syncAndWait(id, "full");
+        orders.updateOne(Filters.eq("_id", 7), Updates.combine(Updates.set("status", "paid"),
+                Updates.set("changedAt", new Date())));
+
+        long job = sync.trigger(id, "incremental");
+        sync.awaitIdle(id, Duration.ofMinutes(1));
+
+        JsonNode row = sync.historyOfJob(id, job).get("orders");
+        assertThat(row.get("sync_type").asText()).isEqualTo("incremental");
+        assertThat(row.get("records_synced").asLong()).isEqualTo(1);
+        assertThat(tableStatuses(id)).containsEntry("7", "paid");
+    }
+
+    @Test
+    void shouldUseIncrementalWhenTheConfigSaysSoAndNoTypeIsGiven() {
+        long id = source(Map.of("incremental", true));
+        sync.syncAndWait(id, "full");
+
+        ApiClient.Response response = sync.api().post("/api/data-sources/" + id + "/sync", null);
+
+        assertThat(response.status()).isEqualTo(202);
+        assertThat(response.json().get("syncType").asText()).isEqualTo("incremental");
+        sync.awaitIdle(id, Duration.ofMinutes(1));
+    }
+}
