@@ -11,6 +11,7 @@ import io.mongopgsync.source.SyncConfig;
 import io.mongopgsync.sync.SyncHistory;
 import io.mongopgsync.sync.SyncJob;
 import io.mongopgsync.sync.SyncJobQueue;
+import io.mongopgsync.sync.SyncMetrics;
 import io.mongopgsync.sync.SyncService;
 import io.mongopgsync.sync.SyncType;
 import java.util.ArrayList;
@@ -33,9 +34,11 @@ public class SyncApi {
     private final RejectStore rejects;
     private final JsonBodies bodies;
     private final ObjectMapper mapper;
+    private final SyncMetrics metrics;
 
     public SyncApi(DataSourceService sources, SyncService syncs, SyncJobQueue jobs, SyncHistory history,
-                   TableRegistry registry, RejectStore rejects, JsonBodies bodies, ObjectMapper mapper) {
+                   TableRegistry registry, RejectStore rejects, JsonBodies bodies, ObjectMapper mapper,
+                   SyncMetrics metrics) {
         this.sources = sources;
         this.syncs = syncs;
         this.jobs = jobs;
@@ -44,6 +47,7 @@ public class SyncApi {
         this.rejects = rejects;
         this.bodies = bodies;
         this.mapper = mapper;
+        this.metrics = metrics;
     }
 
     /** POST /sync {syncType?}: 202 with the queued job; 409 when one is queued or running. */
@@ -157,6 +161,11 @@ public class SyncApi {
         long sourceId = sources.get(DataSourceApi.parseId(id)).id();
         return ApiResponse.ok(rejects.recent(sourceId, intParam("limit", limit, 50, 1, 500),
                 intParam("offset", offset, 0, 0, Integer.MAX_VALUE)));
+    }
+
+    /** GET /api/metrics: cluster-wide figures from the job and history tables. */
+    public ApiResponse metrics() {
+        return ApiResponse.ok(metrics.summary());
     }
 
     private Map<String, Object> historyRow(SyncHistory.Row r) {

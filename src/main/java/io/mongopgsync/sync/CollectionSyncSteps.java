@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
-import io.mongopgsync.config.SyncProperties;
 import io.mongopgsync.load.CopyLoader;
 import io.mongopgsync.load.RejectStore;
 import io.mongopgsync.load.TableRegistry;
@@ -66,10 +65,11 @@ public class CollectionSyncSteps {
     private final DataSource dataSource;
     private final TransactionTemplate transaction;
     private final ObjectMapper json;
+    private final SyncMetrics metrics;
 
     public CollectionSyncSteps(MongoConnections connections, TableRegistry registry, TargetTables tables,
                                RejectStore rejects, SyncHistory history, DataSource dataSource,
-                               TransactionTemplate transaction, ObjectMapper json, SyncProperties properties) {
+                               TransactionTemplate transaction, ObjectMapper json, SyncMetrics metrics) {
         this.connections = connections;
         this.registry = registry;
         this.tables = tables;
@@ -78,6 +78,7 @@ public class CollectionSyncSteps {
         this.dataSource = dataSource;
         this.transaction = transaction;
         this.json = json;
+        this.metrics = metrics;
     }
 
     // ---------------------------------------------------------------------------------------------- begin
@@ -338,6 +339,8 @@ public class CollectionSyncSteps {
             history.finish(run.historyId, "completed", run.synced, run.failed, null, finalMetadata(run).toString());
         }
         run.status = "completed";
+        metrics.collectionFinished(run.source.name(), run.collection, run.mode, run.status, run.synced, run.failed,
+                Duration.between(run.startedAt, Instant.now()));
         log.info("Synced {}.{} into {}.{}: {} rows ({}), {} rejected", run.source.name(), run.collection, run.schema,
                 run.table, run.synced, run.mode.value(), run.failed);
     }
@@ -525,6 +528,10 @@ public class CollectionSyncSteps {
         }
         run.status = "failed";
         run.error = message;
+        if (run.startedAt != null) {
+            metrics.collectionFinished(run.source.name(), run.collection, run.mode, run.status, run.synced, run.failed,
+                    Duration.between(run.startedAt, Instant.now()));
+        }
         if (failure instanceof CancelledException) {
             log.info("Sync of {}.{} cancelled", run.source.name(), run.collection);
         } else {

@@ -32,15 +32,8 @@ public final class ServiceProcess implements AutoCloseable {
             throws IOException {
         int port = freePort();
         Path log = Path.of("target", "service-" + name + ".log");
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(jvmOptions);
-        command.add("-cp");
-        command.add(classPath());
-        command.add("io.mongopgsync.SyncApplication");
-        command.add("--server.port=" + port);
-        properties.forEach((k, v) -> command.add("--" + k + "=" + v));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command(jvmOptions, port, properties)).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         ServiceProcess service = new ServiceProcess(builder.start(), port, log);
         ApiClient api = new ApiClient(port);
         try {
@@ -103,6 +96,34 @@ public final class ServiceProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         }
+    }
+
+    /** How a process that was expected to stop on its own ended. */
+    public record Exit(int code, String output) {
+    }
+
+    /** Runs the service and waits for it to exit (for start-up failures). */
+    public static Exit runToExit(String name, Map<String, String> properties, Duration timeout) throws Exception {
+        Path log = Path.of("target", "service-" + name + ".log");
+        Process process = new ProcessBuilder(command(List.of(), freePort(), properties)).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("service " + name + " did not exit within " + timeout);
+        }
+        return new Exit(process.exitValue(), Files.readString(log));
+    }
+
+    private static List<String> command(List<String> jvmOptions, int port, Map<String, String> properties) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classPath());
+        command.add("io.mongopgsync.SyncApplication");
+        command.add("--server.port=" + port);
+        properties.forEach((k, v) -> command.add("--" + k + "=" + v));
+        return command;
     }
 
     /** This JVM's class path without empty entries, which would put the working directory on it. */

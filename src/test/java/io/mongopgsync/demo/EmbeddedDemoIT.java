@@ -1,0 +1,74 @@
+package io.mongopgsync.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mongopgsync.support.ApiClient;
+import io.mongopgsync.support.ServiceProcess;
+import io.mongopgsync.support.TestPostgres;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The README's first command: the service on its embedded defaults, demo data imported, dashboard up. */
+class EmbeddedDemoIT {
+
+    private static Map<String, String> demoProperties(String jdbcUrl) {
+        Map<String, String> properties = ServiceProcess.baseProperties(jdbcUrl);
+        properties.remove("sync.secret-key");
+        properties.put("sync.demo.enabled", "true");
+        properties.put("sync.demo.port", "0");
+        return properties;
+    }
+
+    @Test
+    void shouldServeTheDemoSourceImportItAndNotDuplicateItOnRestart() throws Exception {
+        String jdbcUrl = TestPostgres.get().createExtraDatabase("demo");
+        long demoId;
+        try (ServiceProcess service = ServiceProcess.start("demo-a", List.of(), demoProperties(jdbcUrl))) {
+            ApiClient api = service.api();
+            JsonNode sources = api.get("/api/data-sources").json();
+            assertThat(sources.findValuesAsText("name")).containsExactly("demo");
+            demoId = sources.get(0).get("id").asLong();
+
+            await().atMost(Duration.ofMinutes(2)).until(() ->
+                    "completed".equals(api.get("/api/data-sources/" + demoId).json().get("syncStatus").asText()));
+            JsonNode tables = api.get("/api/data-sources/" + demoId + "/tables").json();
+            assertThat(tables.findValuesAsText("collection")).containsExactlyInAnyOrder("customers", "events", "orders", "products");
+            JsonNode history = api.get("/api/data-sources/" + demoId + "/history").json().get("items");
+            long customers = 0;
+            for (JsonNode row : history) {
+                assertThat(row.get("records_failed").asLong()).isZero();
+                if (row.get("collection_name").asText().equals("customers")) {
+                    customers = row.get("records_synced").asLong();
+                    assertThat(row.get("sync_metadata").get("typeConflicts").findValuesAsText("field")).contains("loyaltyPoints");
+                }
+            }
+            assertThat(customers).isEqualTo(2000);
+
+            ApiClient.Response dashboard = api.get("/");
+            assertThat(dashboard.status()).isEqualTo(200);
+            assertThat(dashboard.body()).contains("mongo-pg-sync");
+            assertThat(service.log()).contains("development key").contains("/api/data-sources");
+        }
+        try (ServiceProcess again = ServiceProcess.start("demo-b", List.of(), demoProperties(jdbcUrl))) {
+            JsonNode sources = again.api().get("/api/data-sources").json();
+            assertThat(sources).hasSize(1);
+            assertThat(sources.get(0).get("id").asLong()).isEqualTo(demoId);
+        }
+    }
+
+    @Test
+    void shouldRefuseToStartWithoutAKeyOutsideTheDemo() throws Exception {
+        Map<String, String> properties = ServiceProcess.baseProperties(TestPostgres.get().jdbcUrl());
+        properties.remove("sync.secret-key");
+        properties.put("sync.demo.enabled", "false");
+
+        ServiceProcess.Exit exit = ServiceProcess.runToExit("no-key", properties, Duration.ofMinutes(2));
+
+        assertThat(exit.code()).isNotZero();
+        assertThat(exit.output()).contains("SYNC_SECRET_KEY is not set");
+    }
+}

@@ -1,0 +1,125 @@
+package io.mongopgsync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mongopgsync.support.ServiceProcess;
+import io.mongopgsync.support.SyncClient;
+import io.mongopgsync.support.TestMongo;
+import io.mongopgsync.support.TestPostgres;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+/** What happens to jobs across restarts and crashes of the service process. */
+class RestartSafetyIT {
+
+    private static String database(int documents) {
+        String database = "restart_" + UUID.randomUUID().toString().substring(0, 8);
+        var collection = TestMongo.get().client().getDatabase(database).getCollection("items");
+        List<Document> docs = new ArrayList<>();
+        for (int i = 0; i < documents; i++) {
+            docs.add(new Document("_id", i).append("v", "value " + i).append("n", i));
+            if (docs.size() == 10_000) {
+                collection.insertMany(docs);
+                docs.clear();
+            }
+        }
+        if (!docs.isEmpty()) {
+            collection.insertMany(docs);
+        }
+        return database;
+    }
+
+    private static long queryLong(String jdbcUrl, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, TestPostgres.get().user(), TestPostgres.get().password());
+             ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void execute(String jdbcUrl, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, TestPostgres.get().user(), TestPostgres.get().password())) {
+            c.createStatement().execute(sql);
+        }
+    }
+
+    @Test
+    void shouldFailAndRequeueAJobWhoseInstanceCrashed() throws Exception {
+        String database = database(60_000);
+        String jdbcUrl = TestPostgres.get().createExtraDatabase("crash");
+        Map<String, String> properties = ServiceProcess.baseProperties(jdbcUrl);
+        long sourceId;
+        long crashedJob;
+        try (ServiceProcess first = ServiceProcess.start("crash-a", List.of("-Xmx512m"), properties)) {
+            SyncClient sync = new SyncClient(first.api());
+            sourceId = sync.createSource("crash", TestMongo.get().uri(database), database, Map.of("batchSize", 100));
+            crashedJob = sync.trigger(sourceId, "full");
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                JsonNode current = first.api().get("/api/data-sources/" + sourceId + "/sync-status").json().get("current");
+                return current.size() > 0 && current.get(0).get("processed").asLong() > 0;
+            });
+            first.kill();
+        }
+        assertThat(queryLong(jdbcUrl, "SELECT count(*) FROM dra_sync_jobs WHERE status = 'running'")).isEqualTo(1);
+
+        try (ServiceProcess second = ServiceProcess.start("crash-b", List.of("-Xmx512m"), properties)) {
+            SyncClient sync = new SyncClient(second.api());
+            JsonNode status = sync.awaitIdle(sourceId, Duration.ofMinutes(3));
+
+            assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
+            JsonNode crashed = sync.job(sourceId, crashedJob);
+            assertThat(crashed.get("status").asText()).isEqualTo("failed");
+            assertThat(crashed.get("error_message").asText()).contains("interrupted");
+            JsonNode retry = second.api().get("/api/data-sources/" + sourceId + "/jobs").json().get(0);
+            assertThat(retry.get("retry_of").asLong()).isEqualTo(crashedJob);
+            assertThat(retry.get("trigger").asText()).isEqualTo("retry");
+            assertThat(retry.get("status").asText()).isEqualTo("completed");
+            JsonNode crashedHistory = sync.historyOfJob(sourceId, crashedJob).get("items");
+            assertThat(crashedHistory.get("status").asText()).isEqualTo("failed");
+            assertThat(crashedHistory.get("error_message").asText()).contains("interrupted");
+            assertThat(queryLong(jdbcUrl, "SELECT count(*) FROM dra_mongodb.\"" + sync.table(sourceId, "items") + "\""))
+                    .isEqualTo(60_000);
+        }
+    }
+
+    @Test
+    void shouldRunJobsQueuedBeforeARestartAndImportNeverSyncedSources() throws Exception {
+        String database = database(500);
+        String jdbcUrl = TestPostgres.get().createExtraDatabase("queued");
+        Map<String, String> idle = ServiceProcess.baseProperties(jdbcUrl);
+        idle.put("sync.jobs.enabled", "false");
+        long queuedSource;
+        long queuedJob;
+        long legacySource;
+        try (ServiceProcess first = ServiceProcess.start("queued-a", List.of(), idle)) {
+            SyncClient sync = new SyncClient(first.api());
+            queuedSource = sync.createSource("queued", TestMongo.get().uri(database), database, Map.of());
+            queuedJob = sync.trigger(queuedSource, "full");
+            legacySource = sync.createSource("legacy", TestMongo.get().uri(database), database, Map.of("initialSync", true));
+            assertThat(sync.job(queuedSource, queuedJob).get("status").asText()).isEqualTo("queued");
+        }
+        // a source registered before jobs existed: no job rows at all
+        execute(jdbcUrl, "DELETE FROM dra_sync_jobs WHERE data_source_id = " + legacySource);
+
+        try (ServiceProcess second = ServiceProcess.start("queued-b", List.of(), ServiceProcess.baseProperties(jdbcUrl))) {
+            SyncClient sync = new SyncClient(second.api());
+            sync.awaitIdle(queuedSource, Duration.ofMinutes(1));
+            assertThat(sync.job(queuedSource, queuedJob).get("status").asText()).isEqualTo("completed");
+
+            await().atMost(Duration.ofMinutes(1)).until(() ->
+                    "completed".equals(second.api().get("/api/data-sources/" + legacySource).json().get("syncStatus").asText()));
+            assertThat(second.api().get("/api/data-sources/" + legacySource + "/jobs").json().findValuesAsText("trigger"))
+                    .containsExactly("startup");
+        }
+    }
+}
