@@ -532,17 +532,27 @@ public class CollectionSyncSteps {
             metrics.collectionFinished(run.source.name(), run.collection, run.mode, run.status, run.synced, run.failed,
                     Duration.between(run.startedAt, Instant.now()));
         }
-        if (failure instanceof CancelledException) {
-            log.info("Sync of {}.{} cancelled", run.source.name(), run.collection);
+        if (cancellation(failure) != null) {
+            log.info("Sync of {}.{} stopped: {}", run.source.name(), run.collection, message);
         } else {
             log.warn("Sync of {}.{} failed after {} attempt(s): {}", run.source.name(), run.collection, run.attempts,
                     message, failure);
         }
     }
 
+    private static CancelledException cancellation(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof CancelledException c) {
+                return c;
+            }
+        }
+        return null;
+    }
+
     private String describe(CollectionRun run, Throwable failure) {
-        if (failure instanceof CancelledException) {
-            return failure.getMessage();
+        CancelledException cancelled = cancellation(failure);
+        if (cancelled != null) {
+            return cancelled.getMessage();
         }
         String message = rootMessage(failure);
         try {

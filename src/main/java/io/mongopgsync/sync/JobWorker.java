@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -194,21 +196,34 @@ public class JobWorker {
     }
 
     /**
-     * On shutdown running jobs stop at their next batch (live tables stay as they were) and are queued again at
-     * once, so the next instance resumes them without waiting for the lease to expire.
+     * On shutdown, before Camel stops its routes, running jobs stop at their next batch (live tables stay as they
+     * were) and are queued again at once, so the next instance resumes them without waiting for the lease.
      */
-    @PreDestroy
-    void stop() {
+    @EventListener(ContextClosedEvent.class)
+    public void onShutdown() {
+        if (stopping) {
+            return;
+        }
         stopping = true;
         poller.shutdownNow();
         jobs.shutdown();
         try {
-            if (!jobs.awaitTermination(20, TimeUnit.SECONDS)) {
-                jobs.shutdownNow();
+            if (!running.isEmpty()) {
+                log.info("Stopping {} running sync job(s) for shutdown", running.size());
+            }
+            if (!jobs.awaitTermination(25, TimeUnit.SECONDS)) {
+                log.warn("Sync jobs {} did not stop in time; another instance re-queues them after the lease",
+                        running.keySet());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @PreDestroy
+    void stop() {
+        onShutdown();
+        jobs.shutdownNow();
         heartbeats.shutdownNow();
     }
 

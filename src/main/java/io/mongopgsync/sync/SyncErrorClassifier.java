@@ -35,6 +35,8 @@ public class SyncErrorClassifier {
             "53300"  // too_many_connections
     );
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SyncErrorClassifier.class);
+
     private final int maxAttempts;
 
     public SyncErrorClassifier(io.mongopgsync.config.SyncProperties properties) {
@@ -44,8 +46,14 @@ public class SyncErrorClassifier {
     /** Camel's retryWhile: retry while the failure is retriable and attempts remain. */
     public boolean shouldRetry(@ExchangeException Throwable failure,
                                @Header(Exchange.REDELIVERY_COUNTER) Integer redeliveries) {
-        int attemptsSoFar = 1 + (redeliveries == null ? 0 : redeliveries);
-        return attemptsSoFar < maxAttempts && isRetriable(failure);
+        // Camel counts the failed delivery before asking: 1 after the first attempt failed
+        int attemptsSoFar = redeliveries == null ? 1 : Math.max(1, redeliveries);
+        boolean retry = attemptsSoFar < maxAttempts && isRetriable(failure);
+        if (retry) {
+            log.warn("Collection sync attempt {} of {} failed for a retriable reason, retrying with backoff: {}",
+                    attemptsSoFar, maxAttempts, CollectionSyncSteps.rootMessage(failure));
+        }
+        return retry;
     }
 
     public static boolean isRetriable(Throwable failure) {

@@ -1,7 +1,6 @@
 package io.mongopgsync.sync;
 
 import io.mongopgsync.config.SyncProperties;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
@@ -26,8 +25,9 @@ public class SyncRoutes extends RouteBuilder {
                     .retryWhile(method("syncErrorClassifier", "shouldRetry"))
                     .redeliveryDelay(retry.initialBackoff().toMillis())
                     .useExponentialBackOff().backOffMultiplier(retry.multiplier())
-                    .retryAttemptedLogLevel(LoggingLevel.WARN)
-                    .logStackTrace(false).logExhausted(false)
+                    // attempts are logged by the classifier, the final failure by collectionSync.fail
+                    .logRetryAttempted(false).logStackTrace(false).logExhausted(false).logHandled(false)
+                    .logExhaustedMessageHistory(false)
                     .handled(true)
                     .bean("collectionSync", "fail")
                 .end()

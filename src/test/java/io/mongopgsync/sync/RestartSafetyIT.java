@@ -93,6 +93,31 @@ class RestartSafetyIT {
     }
 
     @Test
+    void shouldStopAndRequeueRunningJobsOnAGracefulShutdown() throws Exception {
+        String database = database(60_000);
+        String jdbcUrl = TestPostgres.get().createExtraDatabase("graceful");
+        long sourceId;
+        long job;
+        try (ServiceProcess service = ServiceProcess.start("graceful", List.of("-Xmx512m"),
+                ServiceProcess.baseProperties(jdbcUrl))) {
+            SyncClient sync = new SyncClient(service.api());
+            sourceId = sync.createSource("graceful", TestMongo.get().uri(database), database, Map.of("batchSize", 100));
+            job = sync.trigger(sourceId, "full");
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                JsonNode current = service.api().get("/api/data-sources/" + sourceId + "/sync-status").json().get("current");
+                return current.size() > 0 && current.get(0).get("processed").asLong() > 0;
+            });
+        }
+        assertThat(queryLong(jdbcUrl, "SELECT count(*) FROM dra_sync_jobs WHERE id = " + job
+                + " AND status = 'failed' AND error_message LIKE 'interrupted%'")).isEqualTo(1);
+        assertThat(queryLong(jdbcUrl, "SELECT count(*) FROM dra_sync_jobs WHERE retry_of = " + job
+                + " AND status = 'queued'")).isEqualTo(1);
+        assertThat(queryLong(jdbcUrl, "SELECT count(*) FROM dra_mongodb_sync_history WHERE job_id = " + job
+                + " AND status = 'in_progress'")).isZero();
+        assertThat(queryLong(jdbcUrl, "SELECT count(*) FROM pg_tables WHERE schemaname = 'dra_mongodb'")).isZero();
+    }
+
+    @Test
     void shouldRunJobsQueuedBeforeARestartAndImportNeverSyncedSources() throws Exception {
         String database = database(500);
         String jdbcUrl = TestPostgres.get().createExtraDatabase("queued");
