@@ -23,7 +23,8 @@ public record SyncProperties(
         @Valid @DefaultValue Demo demo,
         @Valid @DefaultValue Defaults defaults,
         @Valid @DefaultValue Jobs jobs,
-        @Valid @DefaultValue Retry retry) {
+        @Valid @DefaultValue Retry retry,
+        @DefaultValue("10s") @NotNull Duration lockTimeout) {
 
     /** How the service talks to the MongoDB servers of registered data sources. */
     public record Mongo(

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import io.mongopgsync.config.SyncProperties;
 import io.mongopgsync.load.CopyLoader;
 import io.mongopgsync.load.RejectStore;
 import io.mongopgsync.load.TableRegistry;
@@ -55,7 +56,6 @@ public class CollectionSyncSteps {
     /** btree entries hold at most about 2,700 bytes; longer ids could never be indexed. */
     static final int MAX_ID_BYTES = 2000;
     private static final int SWAP_ATTEMPTS = 3;
-    private static final Duration SWAP_LOCK_TIMEOUT = Duration.ofSeconds(20);
 
     private final MongoConnections connections;
     private final TableRegistry registry;
@@ -66,10 +66,13 @@ public class CollectionSyncSteps {
     private final TransactionTemplate transaction;
     private final ObjectMapper json;
     private final SyncMetrics metrics;
+    /** How long DDL and the swap wait for readers' locks before giving up (and retrying). */
+    private final Duration lockTimeout;
 
     public CollectionSyncSteps(MongoConnections connections, TableRegistry registry, TargetTables tables,
                                RejectStore rejects, SyncHistory history, DataSource dataSource,
-                               TransactionTemplate transaction, ObjectMapper json, SyncMetrics metrics) {
+                               TransactionTemplate transaction, ObjectMapper json, SyncMetrics metrics,
+                               SyncProperties properties) {
         this.connections = connections;
         this.registry = registry;
         this.tables = tables;
@@ -79,6 +82,7 @@ public class CollectionSyncSteps {
         this.transaction = transaction;
         this.json = json;
         this.metrics = metrics;
+        this.lockTimeout = properties.lockTimeout();
     }
 
     // ---------------------------------------------------------------------------------------------- begin
@@ -273,6 +277,7 @@ public class CollectionSyncSteps {
             return;
         }
         transaction.executeWithoutResult(status -> {
+            tables.lockTimeout(lockTimeout);
             for (TableSchema.Change change : changes) {
                 tables.apply(run.schema, run.table, change);
                 noteChange(run, change);
@@ -298,6 +303,8 @@ public class CollectionSyncSteps {
                 .append(", ").append(quote(TableSchema.IMPORTED_AT)).append(" = now()");
         long[] changed = new long[1];
         CopyLoader.Result result = transaction.execute(status -> {
+            // A queued ALTER blocks the readers behind it: wait for locks only briefly, the batch is retried.
+            tables.lockTimeout(lockTimeout);
             for (TableSchema.Change change : changes) {
                 tables.apply(run.schema, run.table, change);
                 noteChange(run, change);
@@ -431,7 +438,7 @@ public class CollectionSyncSteps {
      */
     private void swap(CollectionRun run, List<String[]> indexNames) {
         transaction.executeWithoutResult(status -> {
-            tables.lockTimeout(SWAP_LOCK_TIMEOUT);
+            tables.lockTimeout(lockTimeout);
             List<TargetTables.DependentView> views = List.of();
             if (tables.exists(run.schema, run.table)) {
                 tables.applyGrants(run.schema, run.shadow, tables.grants(run.schema, run.table));
