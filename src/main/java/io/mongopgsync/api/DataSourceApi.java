@@ -27,6 +27,7 @@ public class DataSourceApi {
             "connectionDetails", "database", "syncConfig");
     private static final Set<String> DETAIL_KEYS = Set.of("host", "port", "username", "password", "authSource", "tls");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 _.\\-]{0,99}");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,253})|\\[[0-9A-Fa-f:.]+]");
     private static final Pattern DATABASE_FORBIDDEN = Pattern.compile("[/\\\\. \"$*<>:|?\\x00]");
 
     private final DataSourceService service;
@@ -61,8 +62,8 @@ public class DataSourceApi {
 
     public ApiResponse update(@Header("id") String id, @Header("Content-Type") String contentType, String body) {
         long sourceId = parseId(id);
-        ObjectNode json = bodies.object(contentType, body);
         service.get(sourceId);
+        ObjectNode json = bodies.object(contentType, body);
         return ApiResponse.ok(view(service.update(sourceId, changes(json, false))));
     }
 
@@ -164,7 +165,7 @@ public class DataSourceApi {
 
         String connectionString = connectionString(json, creating, errors);
         String database = JsonBodies.optionalText(json, "database", "", 63, errors);
-        if (database == null && connectionString != null && json.get("database") == null) {
+        if (creating && database == null && connectionString != null && json.get("database") == null) {
             try {
                 database = ConnectionStrings.parse(connectionString).getDatabase();
             } catch (IllegalArgumentException ignored) {
@@ -226,8 +227,8 @@ public class DataSourceApi {
         FieldErrors own = new FieldErrors();
         JsonBodies.rejectUnknownKeys(details, DETAIL_KEYS, p, own);
         String host = JsonBodies.optionalText(details, "host", p, 255, own);
-        if (host == null || host.isBlank() || host.contains("/") || host.contains("@")) {
-            own.add(p + "host", "is required and must be a host name or address");
+        if (host == null || !HOST.matcher(host).matches()) {
+            own.add(p + "host", "is required and must be a host name, an IPv4 address or a bracketed IPv6 address");
         }
         Integer port = JsonBodies.optionalInt(details, "port", p, 1, 65535, own);
         String username = JsonBodies.optionalText(details, "username", p, 255, own);
@@ -241,7 +242,14 @@ public class DataSourceApi {
             own.forEach(errors::add);
             return null;
         }
-        return ConnectionStrings.fromDetails(host, port == null ? 27017 : port, username, password, authSource,
+        String uri = ConnectionStrings.fromDetails(host, port == null ? 27017 : port, username, password, authSource,
                 Boolean.TRUE.equals(tls));
+        try {
+            ConnectionStrings.parse(uri);
+        } catch (IllegalArgumentException e) {
+            errors.add("connectionDetails", "do not form a valid connection string: " + e.getMessage());
+            return null;
+        }
+        return uri;
     }
 }

@@ -31,7 +31,7 @@ public record SyncProperties(
             @DefaultValue("") String uri,
             @DefaultValue("5s") @NotNull Duration connectTimeout,
             @DefaultValue("5s") @NotNull Duration serverSelectionTimeout,
-            @DefaultValue("0s") @NotNull Duration socketTimeout) {
+            @DefaultValue("30m") @NotNull Duration socketTimeout) {
 
         public boolean configured() {
             return uri != null && !uri.isBlank();

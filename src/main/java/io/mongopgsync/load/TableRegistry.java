@@ -33,9 +33,10 @@ public class TableRegistry {
 
     /**
      * The table of a collection, allocating a name on first use: the sanitised collection name, or, when another
-     * collection already has it, the source's name as a prefix, or else a hash suffix.
+     * collection already has it or a table of that name exists that the service does not manage (kept after its
+     * source was deleted, or made by someone else), the source's name as a prefix, or else a hash suffix.
      */
-    public String tableFor(long sourceId, String sourceName, String collection) {
+    public String tableFor(String schema, long sourceId, String sourceName, String collection) {
         Optional<String> existing = find(sourceId, collection);
         if (existing.isPresent()) {
             return existing.get();
@@ -46,6 +47,9 @@ public class TableRegistry {
         String hashed = Identifiers.withSuffix(Identifiers.sanitize(collection),
                 Identifiers.hash(sourceId + "/" + collection));
         for (String candidate : List.of(plain, prefixed, hashed)) {
+            if (relationExists(schema, candidate)) {
+                continue;
+            }
             try {
                 int inserted = jdbc.sql("INSERT INTO dra_mongodb_tables (data_source_id, collection_name, table_name) "
                                 + "VALUES (:source, :collection, :table) ON CONFLICT (data_source_id, collection_name) DO NOTHING")
@@ -59,6 +63,11 @@ public class TableRegistry {
             }
         }
         throw new IllegalStateException("no free table name for collection " + collection);
+    }
+
+    private boolean relationExists(String schema, String name) {
+        return jdbc.sql("SELECT to_regclass(:name) IS NOT NULL").param("name", Identifiers.qualified(schema, name))
+                .query(Boolean.class).single();
     }
 
     public Optional<String> find(long sourceId, String collection) {

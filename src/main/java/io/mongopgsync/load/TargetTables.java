@@ -57,10 +57,35 @@ public class TargetTables {
                     + c.type().sql()).update();
             return;
         }
-        String using = change.onlyNulls() ? "NULL::" + c.type().sql()
+        // A column that held only NULLs takes any type; should it hold a value after all, the cast fails loudly
+        // instead of nulling it.
+        String using = change.onlyNulls()
+                ? "CASE WHEN " + column + " IS NULL THEN NULL::" + c.type().sql() + " ELSE " + column + "::text::"
+                + c.type().sql() + " END"
                 : c.type().widenUsing(change.previous(), column, c.field());
+        // Indexes on a column that becomes jsonb are rebuilt as GIN: a btree over documents is of little use and
+        // refuses large values.
+        List<String> rebuild = c.type() == ColumnType.JSONB ? singleColumnIndexes(schema, table, c.name()) : List.of();
+        for (String index : rebuild) {
+            jdbc.sql("DROP INDEX " + qualified(schema, index)).update();
+        }
         jdbc.sql("ALTER TABLE " + qualified(schema, table) + " ALTER COLUMN " + column + " TYPE " + c.type().sql()
                 + " USING " + using).update();
+        for (String index : rebuild) {
+            jdbc.sql("CREATE INDEX " + quote(index) + " ON " + qualified(schema, table) + " USING gin (" + column + ")")
+                    .update();
+        }
+    }
+
+    private List<String> singleColumnIndexes(String schema, String table, String column) {
+        return jdbc.sql("""
+                        SELECT ic.relname FROM pg_index i
+                        JOIN pg_class ic ON ic.oid = i.indexrelid
+                        JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+                        WHERE i.indrelid = CAST(:table AS regclass) AND i.indnatts = 1 AND NOT i.indisprimary
+                          AND a.attname = :column
+                        """)
+                .param("table", qualified(schema, table)).param("column", column).query(String.class).list();
     }
 
     public void dropIfExists(String schema, String table) {
@@ -102,9 +127,10 @@ public class TargetTables {
                 .param("schema", schema).param("table", table).query(String.class).list();
     }
 
-    /** A view (or materialized view) that depends on a table, with what it takes to recreate it. */
+    /** A view (or materialized view) that depends on a table, with what it takes to recreate it as it was. */
     public record DependentView(String schema, String name, boolean materialized, String definition, String options,
-                                int depth, List<String[]> grants) {
+                                int depth, String owner, String comment, boolean populated, List<String> indexes,
+                                List<String[]> grants) {
     }
 
     /** Every view built on the table, directly or through other views, shallowest first. */
@@ -122,18 +148,24 @@ public class TargetTables {
                     WHERE r.ev_class <> deps.oid
                 )
                 SELECT n.nspname, c.relname, c.relkind = 'm' AS materialized, pg_get_viewdef(c.oid) AS definition,
-                       array_to_string(c.reloptions, ', ') AS options, max(deps.depth) AS depth, c.oid
+                       array_to_string(c.reloptions, ', ') AS options, max(deps.depth) AS depth,
+                       pg_get_userbyid(c.relowner) AS owner, obj_description(c.oid, 'pg_class') AS comment,
+                       c.relispopulated AS populated,
+                       ARRAY(SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i WHERE i.indrelid = c.oid) AS indexes
                 FROM deps JOIN pg_class c ON c.oid = deps.oid JOIN pg_namespace n ON n.oid = c.relnamespace
-                GROUP BY n.nspname, c.relname, c.relkind, c.oid, c.reloptions
+                GROUP BY n.nspname, c.relname, c.relkind, c.oid, c.reloptions, c.relowner, c.relispopulated
                 ORDER BY max(deps.depth), n.nspname, c.relname
                 """;
         List<DependentView> views = new ArrayList<>();
         jdbc.sql(sql).param("table", qualified(schema, table)).query(rs -> {
+            String[] indexes = (String[]) rs.getArray("indexes").getArray();
             views.add(new DependentView(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4),
-                    rs.getString(5), rs.getInt(6), List.of()));
+                    rs.getString(5), rs.getInt(6), rs.getString("owner"), rs.getString("comment"),
+                    rs.getBoolean("populated"), List.of(indexes), List.of()));
         });
         return views.stream().map(v -> new DependentView(v.schema(), v.name(), v.materialized(), v.definition(),
-                v.options(), v.depth(), grants(v.schema(), v.name()))).toList();
+                v.options(), v.depth(), v.owner(), v.comment(), v.populated(), v.indexes(),
+                grants(v.schema(), v.name()))).toList();
     }
 
     /** Grants on a relation other than its owner's own: {grantee (quoted or PUBLIC), privilege, grantable}. */
@@ -159,20 +191,75 @@ public class TargetTables {
         }
     }
 
+    /** Drops views deepest first (views on views before the views they use). */
+    public void dropViews(List<DependentView> views) {
+        for (int i = views.size() - 1; i >= 0; i--) {
+            dropView(views.get(i));
+        }
+    }
+
+    /** Recreates views shallowest first, naming the view when PostgreSQL refuses one. */
+    public void recreateViews(List<DependentView> views) {
+        for (DependentView view : views) {
+            try {
+                recreateView(view);
+            } catch (org.springframework.dao.DataAccessException e) {
+                throw new IllegalStateException("the view " + view.schema() + "." + view.name() + " depends on this table "
+                        + "and cannot be recreated on its new version (" + e.getMostSpecificCause().getMessage()
+                        + "); change or drop the view", e);
+            }
+        }
+    }
+
+    /** Serialises DDL on the schema's imported tables for the rest of the transaction. */
+    public void serializeDdl(String schema) {
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtext(:key))").param("key", "mongo-pg-sync:" + schema)
+                .query().singleRow();
+    }
+
+    /** {@code wanted}, or a hashed variant when another relation of the schema already has that name. */
+    public String freeIndexName(String schema, String wanted, String seed) {
+        if (!exists(schema, wanted)) {
+            return wanted;
+        }
+        return Identifiers.withSuffix(wanted, Identifiers.hash(seed + "/" + wanted));
+    }
+
+    /** Shadow tables of one (source, collection), whatever job made them. */
+    public List<String> shadowsOf(String schema, String suffix) {
+        return jdbc.sql("SELECT tablename FROM pg_tables WHERE schemaname = :schema AND tablename LIKE :pattern")
+                .param("schema", schema).param("pattern", "\\_mps\\_shadow\\_%\\_" + suffix)
+                .query(String.class).list();
+    }
+
     public void dropView(DependentView view) {
         jdbc.sql("DROP " + (view.materialized() ? "MATERIALIZED VIEW" : "VIEW") + " IF EXISTS "
                 + qualified(view.schema(), view.name())).update();
     }
 
+    /** Recreates a view with its options, data state, indexes, owner, comment and grants. */
     public void recreateView(DependentView view) {
         String options = view.options() == null || view.options().isBlank() ? "" : " WITH (" + view.options() + ")";
         String definition = view.definition().trim();
         if (definition.endsWith(";")) {
             definition = definition.substring(0, definition.length() - 1);
         }
-        jdbc.sql("CREATE " + (view.materialized() ? "MATERIALIZED VIEW " : "VIEW ")
-                + qualified(view.schema(), view.name()) + options + " AS " + definition).update();
+        String name = qualified(view.schema(), view.name());
+        String kind = view.materialized() ? "MATERIALIZED VIEW " : "VIEW ";
+        jdbc.sql("CREATE " + kind + name + options + " AS " + definition
+                + (view.materialized() && !view.populated() ? " WITH NO DATA" : "")).update();
+        for (String index : view.indexes()) {
+            jdbc.sql(index).update();
+        }
+        if (view.comment() != null) {
+            jdbc.sql("COMMENT ON " + kind + name + " IS " + Identifiers.literal(view.comment())).update();
+        }
         applyGrants(view.schema(), view.name(), view.grants());
+        // Last: once it is another role's, this role may no longer grant on it.
+        String currentUser = jdbc.sql("SELECT current_user").query(String.class).single();
+        if (view.owner() != null && !view.owner().equals(currentUser)) {
+            jdbc.sql("ALTER " + kind + name + " OWNER TO " + quote(view.owner())).update();
+        }
     }
 
     /** Sets the statement's lock wait inside the current transaction. */

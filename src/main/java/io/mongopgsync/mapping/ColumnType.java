@@ -91,9 +91,10 @@ public enum ColumnType {
         return switch (this) {
             case BIGINT, NUMERIC -> quotedColumn + "::" + sql;
             case TEXT -> from == TIMESTAMPTZ
-                    ? "CASE WHEN " + quotedColumn + " IS NULL THEN NULL WHEN isfinite(" + quotedColumn + ") THEN to_char("
-                    + quotedColumn + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') ELSE " + quotedColumn
-                    + "::text END"
+                    ? "CASE WHEN " + quotedColumn + " IS NULL THEN NULL WHEN isfinite(" + quotedColumn + ") AND "
+                    + quotedColumn + " >= '0001-01-01 00:00:00+00' AND " + quotedColumn + " < '10000-01-01 00:00:00+00' "
+                    + "THEN to_char(" + quotedColumn + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') "
+                    + "ELSE \"_source_document\" -> " + Identifiers.literal(fieldName) + " ->> '$date' END"
                     : quotedColumn + "::text";
             case JSONB -> "NULLIF(\"_source_document\" -> " + Identifiers.literal(fieldName) + ", 'null'::jsonb)";
             default -> throw new IllegalArgumentException("cannot widen " + from + " to " + this);

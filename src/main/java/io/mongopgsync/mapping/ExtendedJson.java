@@ -38,7 +38,7 @@ public final class ExtendedJson {
             .stringConverter((value, writer) -> writer.writeString(withoutNul(value)))
             .dateTimeConverter((value, writer) -> {
                 writer.writeStartObject();
-                if (value >= YEAR_1 && value < YEAR_10000) {
+                if (isoYears(value)) {
                     writer.writeString("$date", ISO_MILLIS.format(Instant.ofEpochMilli(value)));
                 } else {
                     writer.writeStartObject("$date");
@@ -48,6 +48,20 @@ public final class ExtendedJson {
                 writer.writeEndObject();
             })
             .build();
+
+    /** Years 1-9999 have an ISO-8601 form PostgreSQL's to_char can write as well. */
+    public static boolean isoYears(long epochMillis) {
+        return epochMillis >= YEAR_1 && epochMillis < YEAR_10000;
+    }
+
+    /**
+     * A date as text (in TEXT columns): ISO-8601 with milliseconds for years 1-9999, otherwise the text of its
+     * Extended JSON {@code {"$numberLong": ...}}, exactly as the value under {@code $date} in _source_document.
+     */
+    public static String dateText(long epochMillis) {
+        return isoYears(epochMillis) ? ISO_MILLIS.format(Instant.ofEpochMilli(epochMillis))
+                : "{\"$numberLong\": \"" + epochMillis + "\"}";
+    }
 
     private static final JsonWriterSettings CANONICAL = JsonWriterSettings.builder()
             .outputMode(JsonMode.EXTENDED).build();

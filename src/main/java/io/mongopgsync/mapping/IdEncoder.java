@@ -45,7 +45,11 @@ public final class IdEncoder {
         return ambiguous ? ExtendedJson.quote(s) : s;
     }
 
-    /** MongoDB treats 1, 1L, 1.0 and 1.0m as the same _id; so does this form. */
+    /**
+     * MongoDB compares numbers by exact value across types: 1, 1L, 1.0 and 1.0m are one _id, while the double 0.1
+     * (really 0.1000000000000000055…) and the decimal 0.1 are two. The exact decimal value of the double keeps
+     * both rules.
+     */
     static String number(double d) {
         if (Double.isNaN(d)) {
             return "NaN";
@@ -53,7 +57,7 @@ public final class IdEncoder {
         if (Double.isInfinite(d)) {
             return d > 0 ? "Infinity" : "-Infinity";
         }
-        return canonical(new BigDecimal(Double.toString(d)));
+        return canonical(new BigDecimal(d));
     }
 
     static String decimal(Decimal128 d) {

@@ -38,14 +38,40 @@ public final class TableSchema {
         }
     }
 
+    /** Columns a table gets at most; PostgreSQL allows 1,600 and documents with data as keys would exceed it. */
+    public static final int DEFAULT_MAX_COLUMNS = 1000;
+
     private final Map<String, Column> byField = new LinkedHashMap<>();
     private final Set<String> names = new HashSet<>(RESERVED);
+    private final int maxColumns;
+    private final Set<String> overflow = new TreeSet<>();
+    private boolean changedSinceSave;
 
     public TableSchema(Collection<Column> existing) {
+        this(existing, DEFAULT_MAX_COLUMNS);
+    }
+
+    public TableSchema(Collection<Column> existing, int maxColumns) {
+        this.maxColumns = maxColumns;
         for (Column c : existing) {
             byField.put(c.field(), new Column(c.field(), c.name(), c.type(), new TreeSet<>(c.bsonTypes())));
             names.add(c.name());
         }
+    }
+
+    /** Fields beyond the column limit: kept only in _source_document. */
+    public Set<String> overflowFields() {
+        return Set.copyOf(overflow);
+    }
+
+    /**
+     * Whether any column (its type or the BSON types seen in it) changed since the last call: the column registry
+     * must then be saved with the rows, or a later run would judge the live table by stale facts.
+     */
+    public boolean takeChanged() {
+        boolean changed = changedSinceSave;
+        changedSinceSave = false;
+        return changed;
     }
 
     public List<Column> columns() {
@@ -87,6 +113,10 @@ public final class TableSchema {
         // "Total Amount"); otherwise names go in field order.
         newFields.sort(Comparator.comparing((String f) -> !f.equals(Identifiers.sanitize(f))).thenComparing(f -> f));
         for (String field : newFields) {
+            if (byField.size() >= maxColumns) {
+                overflow.add(field);
+                continue;
+            }
             ColumnType type = needed.get(field) == null ? ColumnType.TEXT : needed.get(field);
             Column column = new Column(field, allocateName(field), type, new TreeSet<>(seen.get(field)));
             byField.put(field, column);
@@ -94,18 +124,27 @@ public final class TableSchema {
         }
         for (Map.Entry<String, ColumnType> e : needed.entrySet()) {
             Column current = byField.get(e.getKey());
+            if (current == null) {
+                continue; // over the column limit
+            }
             boolean onlyNulls = onlyNulls(current.bsonTypes());
             Set<String> types = new TreeSet<>(current.bsonTypes());
             types.addAll(seen.get(e.getKey()));
             ColumnType joined = onlyNulls && e.getValue() != null ? e.getValue() : ColumnType.join(current.type(), e.getValue());
             Column updated = new Column(current.field(), current.name(), joined, types);
             byField.put(e.getKey(), updated);
+            if (!types.equals(current.bsonTypes())) {
+                changedSinceSave = true;
+            }
             if (joined != current.type()) {
                 widened.add(new Change(updated, current.type(), onlyNulls));
             }
         }
         List<Change> all = new ArrayList<>(added);
         all.addAll(widened);
+        if (!all.isEmpty()) {
+            changedSinceSave = true;
+        }
         return all;
     }
 

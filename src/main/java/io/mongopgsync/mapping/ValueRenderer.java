@@ -56,7 +56,7 @@ public final class ValueRenderer {
             case OBJECT_ID -> value.asObjectId().getValue().toHexString();
             case INT32, INT64, DOUBLE, DECIMAL128 -> numeric(value);
             case BOOLEAN -> value.asBoolean().getValue() ? "true" : "false";
-            case DATE_TIME -> ExtendedJson.ISO_MILLIS.format(Instant.ofEpochMilli(value.asDateTime().getValue()));
+            case DATE_TIME -> ExtendedJson.dateText(value.asDateTime().getValue());
             case BINARY -> ColumnType.isUuid(value) ? uuid(value.asBinary().getData()).toString()
                     : Base64.getEncoder().encodeToString(value.asBinary().getData());
             case REGULAR_EXPRESSION -> string("/" + value.asRegularExpression().getPattern() + "/"

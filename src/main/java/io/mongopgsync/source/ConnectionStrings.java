@@ -13,10 +13,9 @@ public final class ConnectionStrings {
 
     static final String MASK = "****";
 
-    /** Query options whose values are secrets, compared lower-case. */
-    private static final Set<String> SECRET_OPTIONS = Set.of(
-            "authmechanismproperties", "tlscertificatekeyfilepassword", "sslclientcertificatekeypassword",
-            "password");
+    /** Query options whose values may be secrets: any name containing one of these, compared lower-case. */
+    private static final Set<String> SECRET_OPTION_PARTS = Set.of("password", "secret", "token", "credential",
+            "authmechanismproperties", "key");
 
     private static final Pattern USER_INFO = Pattern.compile("^(mongodb(?:\\+srv)?://)([^@/]*)@");
 
@@ -88,11 +87,16 @@ public final class ConnectionStrings {
                 if (i > 0) {
                     out.append('&');
                 }
-                out.append(eq >= 0 && SECRET_OPTIONS.contains(name.toLowerCase(Locale.ROOT)) ? name + "=" + MASK : pair);
+                out.append(eq >= 0 && isSecretOption(name) ? name + "=" + MASK : pair);
             }
             result = out.toString();
         }
         return result;
+    }
+
+    static boolean isSecretOption(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return SECRET_OPTION_PARTS.stream().anyMatch(lower::contains);
     }
 
     /** Replaces every occurrence of a secret string (and its password) inside a message, e.g. a driver error. */

@@ -20,9 +20,47 @@ public class MongoConnections {
 
     private final SecretCipher cipher;
     private final SyncProperties.Mongo settings;
-    private final Map<Long, Cached> clients = new ConcurrentHashMap<>();
+    private final Map<Long, Shared> clients = new ConcurrentHashMap<>();
 
-    private record Cached(String encrypted, MongoClient client) {
+    /** A pooled client and how many running syncs use it; a replaced one closes when the last lets go. */
+    private static final class Shared {
+        final String encrypted;
+        final MongoClient client;
+        int users;
+        boolean retired;
+
+        Shared(String encrypted, MongoClient client) {
+            this.encrypted = encrypted;
+            this.client = client;
+        }
+    }
+
+    /** A sync's hold on its source's client: the client stays open until the lease is closed. */
+    public final class Lease implements AutoCloseable {
+        private final Shared shared;
+        private boolean closed;
+
+        private Lease(Shared shared) {
+            this.shared = shared;
+        }
+
+        public MongoClient client() {
+            return shared.client;
+        }
+
+        @Override
+        public void close() {
+            synchronized (MongoConnections.this) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                shared.users--;
+                if (shared.retired && shared.users == 0) {
+                    shared.client.close();
+                }
+            }
+        }
     }
 
     public MongoConnections(SecretCipher cipher, SyncProperties properties) {
@@ -30,18 +68,21 @@ public class MongoConnections {
         this.settings = properties.mongo();
     }
 
-    /** The shared client for a source; callers must not close it. */
-    public MongoClient client(DataSourceRecord source) {
-        Cached cached = clients.compute(source.id(), (id, current) -> {
-            if (current != null && current.encrypted().equals(source.encryptedConnectionString())) {
-                return current;
-            }
+    /**
+     * The shared client of a source for the length of a sync. A source whose connection string changed gets a
+     * new client; the old one serves the syncs that hold it and closes after them.
+     */
+    public synchronized Lease lease(DataSourceRecord source) {
+        Shared current = clients.get(source.id());
+        if (current == null || !current.encrypted.equals(source.encryptedConnectionString())) {
             if (current != null) {
-                current.client().close();
+                retire(current);
             }
-            return new Cached(source.encryptedConnectionString(), create(connectionString(source)));
-        });
-        return cached.client();
+            current = new Shared(source.encryptedConnectionString(), create(connectionString(source)));
+            clients.put(source.id(), current);
+        }
+        current.users++;
+        return new Lease(current);
     }
 
     /** The decrypted connection string; never log it, use {@link ConnectionStrings#redact}. */
@@ -54,10 +95,18 @@ public class MongoConnections {
         return create(uri);
     }
 
-    public void evict(long sourceId) {
-        Cached cached = clients.remove(sourceId);
-        if (cached != null) {
-            cached.client().close();
+    /** The source changed or went: its client closes as soon as no running sync holds it. */
+    public synchronized void evict(long sourceId) {
+        Shared shared = clients.remove(sourceId);
+        if (shared != null) {
+            retire(shared);
+        }
+    }
+
+    private void retire(Shared shared) {
+        shared.retired = true;
+        if (shared.users == 0) {
+            shared.client.close();
         }
     }
 
@@ -81,8 +130,8 @@ public class MongoConnections {
     }
 
     @PreDestroy
-    void closeAll() {
-        clients.values().forEach(c -> c.client().close());
+    synchronized void closeAll() {
+        clients.values().forEach(c -> c.client.close());
         clients.clear();
     }
 }

@@ -25,6 +25,8 @@ public final class CollectionRun {
     final String schema;
     /** Why the run must stop now (cancel request, shutdown), or null. */
     final Supplier<String> stopReason;
+    /** The source's MongoDB client, held for the whole job. */
+    final com.mongodb.client.MongoClient mongo;
 
     /** What this collection actually does: a requested incremental run may fall back to full. */
     SyncType mode;
@@ -51,13 +53,14 @@ public final class CollectionRun {
     String error;
 
     CollectionRun(SyncJob job, DataSourceRecord source, EffectiveConfig config, String collection, String schema,
-                  Supplier<String> stopReason) {
+                  Supplier<String> stopReason, com.mongodb.client.MongoClient mongo) {
         this.job = job;
         this.source = source;
         this.config = config;
         this.collection = collection;
         this.schema = schema;
         this.stopReason = stopReason;
+        this.mongo = mongo;
     }
 
     void resetForAttempt() {
@@ -79,6 +82,11 @@ public final class CollectionRun {
             }
             cursor = null;
         }
+    }
+
+    /** Whether the run stopped because it was asked to (its outcome is then decided for the whole job). */
+    boolean stopped() {
+        return stopReason.get() != null;
     }
 
     void checkCancelled() {

@@ -66,13 +66,14 @@ public class CollectionSyncSteps {
     private final TransactionTemplate transaction;
     private final ObjectMapper json;
     private final SyncMetrics metrics;
+    private final SyncJobQueue jobs;
     /** How long DDL and the swap wait for readers' locks before giving up (and retrying). */
     private final Duration lockTimeout;
 
     public CollectionSyncSteps(MongoConnections connections, TableRegistry registry, TargetTables tables,
                                RejectStore rejects, SyncHistory history, DataSource dataSource,
                                TransactionTemplate transaction, ObjectMapper json, SyncMetrics metrics,
-                               SyncProperties properties) {
+                               SyncJobQueue jobs, SyncProperties properties) {
         this.connections = connections;
         this.registry = registry;
         this.tables = tables;
@@ -82,6 +83,7 @@ public class CollectionSyncSteps {
         this.transaction = transaction;
         this.json = json;
         this.metrics = metrics;
+        this.jobs = jobs;
         this.lockTimeout = properties.lockTimeout();
     }
 
@@ -93,7 +95,7 @@ public class CollectionSyncSteps {
         if (run.historyId == 0) {
             run.startedAt = Instant.now();
             run.metadata = json.createObjectNode();
-            run.table = registry.tableFor(run.source.id(), run.source.name(), run.collection);
+            run.table = registry.tableFor(run.schema, run.source.id(), run.source.name(), run.collection);
             run.lastSyncField = run.config.lastSyncField(run.collection);
             decideMode(run);
             run.historyId = history.start(run.source.id(), run.job.id(), run.collection, run.table, run.mode,
@@ -115,6 +117,7 @@ public class CollectionSyncSteps {
         List<TableSchema.Change> changes = run.tableSchema.observe(sample);
         run.metadata.put("sampled", sample.size());
         if (run.mode == SyncType.FULL) {
+            dropAbandonedShadows(run);
             run.shadow = shadowName(run);
             tables.dropIfExists(run.schema, run.shadow);
             tables.create(run.schema, run.shadow, run.tableSchema.columns(), false);
@@ -198,10 +201,7 @@ public class CollectionSyncSteps {
         }
         List<TableSchema.Change> changes = run.tableSchema.observe(storable);
         if (run.mode == SyncType.FULL) {
-            for (TableSchema.Change change : changes) {
-                tables.apply(run.schema, run.shadow, change);
-                noteChange(run, change);
-            }
+            changes.forEach(change -> applyAndNote(run, run.shadow, change));
             List<CopyLoader.Row> rows = rows(run, storable);
             CopyLoader.Result result;
             try (Connection connection = dataSource.getConnection()) {
@@ -276,14 +276,45 @@ public class CollectionSyncSteps {
         if (changes.isEmpty()) {
             return;
         }
-        transaction.executeWithoutResult(status -> {
-            tables.lockTimeout(lockTimeout);
-            for (TableSchema.Change change : changes) {
-                tables.apply(run.schema, run.table, change);
-                noteChange(run, change);
-            }
+        transaction.executeWithoutResult(status -> applyLiveChanges(run, changes));
+    }
+
+    /**
+     * Inside the caller's transaction: proves the job still owns its lease, applies schema changes to the live
+     * table (recreating the views that depend on a widened column), and saves the column registry whenever a
+     * column changed, so that later runs judge the table by its real contents.
+     */
+    private void applyLiveChanges(CollectionRun run, List<TableSchema.Change> changes) {
+        // A queued ALTER blocks the readers behind it: wait for locks only briefly, the step is retried.
+        tables.lockTimeout(lockTimeout);
+        fence(run);
+        boolean widening = changes.stream().anyMatch(c -> !c.isNewColumn());
+        if (widening) {
+            tables.serializeDdl(run.schema);
+            tables.lockExclusive(run.schema, run.table);
+            List<TargetTables.DependentView> views = tables.dependentViews(run.schema, run.table);
+            tables.dropViews(views);
+            changes.forEach(change -> applyAndNote(run, run.table, change));
+            tables.recreateViews(views);
+        } else {
+            changes.forEach(change -> applyAndNote(run, run.table, change));
+        }
+        if (run.tableSchema.takeChanged()) {
             registry.saveColumns(run.source.id(), run.collection, run.tableSchema.columns());
-        });
+        }
+    }
+
+    private void applyAndNote(CollectionRun run, String table, TableSchema.Change change) {
+        tables.apply(run.schema, table, change);
+        noteChange(run, change);
+    }
+
+    /** Fencing: only the instance that holds the job's lease may change live tables. */
+    private void fence(CollectionRun run) {
+        if (!jobs.holds(run.job.id(), run.job.owner())) {
+            throw new CancelledException("stopped: this instance no longer holds job " + run.job.id()
+                    + " (its lease expired and the job was queued again)");
+        }
     }
 
     /**
@@ -303,15 +334,7 @@ public class CollectionSyncSteps {
                 .append(", ").append(quote(TableSchema.IMPORTED_AT)).append(" = now()");
         long[] changed = new long[1];
         CopyLoader.Result result = transaction.execute(status -> {
-            // A queued ALTER blocks the readers behind it: wait for locks only briefly, the batch is retried.
-            tables.lockTimeout(lockTimeout);
-            for (TableSchema.Change change : changes) {
-                tables.apply(run.schema, run.table, change);
-                noteChange(run, change);
-            }
-            if (!changes.isEmpty()) {
-                registry.saveColumns(run.source.id(), run.collection, run.tableSchema.columns());
-            }
+            applyLiveChanges(run, changes);
             Connection connection = DataSourceUtils.getConnection(dataSource);
             try (var statement = connection.createStatement()) {
                 statement.execute("CREATE TEMP TABLE " + staging + " (LIKE " + live + " INCLUDING DEFAULTS) ON COMMIT DROP");
@@ -343,7 +366,11 @@ public class CollectionSyncSteps {
             finishFull(run);
         } else {
             storeWatermark(run);
-            history.finish(run.historyId, "completed", run.synced, run.failed, null, finalMetadata(run).toString());
+            transaction.executeWithoutResult(status -> {
+                fence(run);
+                registry.saveColumns(run.source.id(), run.collection, run.tableSchema.columns());
+                history.finish(run.historyId, "completed", run.synced, run.failed, null, finalMetadata(run).toString());
+            });
         }
         run.status = "completed";
         metrics.collectionFinished(run.source.name(), run.collection, run.mode, run.status, run.synced, run.failed,
@@ -392,7 +419,9 @@ public class CollectionSyncSteps {
             BsonDocument key = index.getDocument("key", new BsonDocument());
             String name = index.getString("name", new org.bson.BsonString("")).getValue();
             if (key.size() != 1) {
-                continue; // compound indexes have no single-column equivalent
+                skipped.addObject().put("index", name).put("field", String.join(", ", key.keySet()))
+                        .put("reason", "compound indexes are not copied");
+                continue;
             }
             String field = key.getFirstKey();
             BsonValue kind = key.get(field);
@@ -439,23 +468,22 @@ public class CollectionSyncSteps {
     private void swap(CollectionRun run, List<String[]> indexNames) {
         transaction.executeWithoutResult(status -> {
             tables.lockTimeout(lockTimeout);
+            fence(run);
+            // Swaps of tables that share a view would otherwise deadlock on each other's locks.
+            tables.serializeDdl(run.schema);
             List<TargetTables.DependentView> views = List.of();
             if (tables.exists(run.schema, run.table)) {
+                tables.lockExclusive(run.schema, run.table);
                 tables.applyGrants(run.schema, run.shadow, tables.grants(run.schema, run.table));
                 views = tables.dependentViews(run.schema, run.table);
-                tables.lockExclusive(run.schema, run.table);
-                for (int i = views.size() - 1; i >= 0; i--) {
-                    tables.dropView(views.get(i));
-                }
+                tables.dropViews(views);
                 tables.drop(run.schema, run.table);
             }
             tables.rename(run.schema, run.shadow, run.table);
             for (String[] index : indexNames) {
-                tables.renameIndex(run.schema, index[0], index[1]);
+                tables.renameIndex(run.schema, index[0], tables.freeIndexName(run.schema, index[1], index[0]));
             }
-            for (TargetTables.DependentView view : views) {
-                tables.recreateView(view);
-            }
+            tables.recreateViews(views);
             if (!views.isEmpty()) {
                 ArrayNode recreated = run.metadata.putArray("viewsRecreated");
                 views.forEach(v -> recreated.add(v.schema() + "." + v.name()));
@@ -488,6 +516,13 @@ public class CollectionSyncSteps {
             ArrayNode types = conflict.putArray("bsonTypes");
             c.bsonTypes().forEach(types::add);
         });
+        if (!run.tableSchema.overflowFields().isEmpty()) {
+            ObjectNode overflow = run.metadata.putObject("fieldsOnlyInSourceDocument");
+            overflow.put("count", run.tableSchema.overflowFields().size());
+            overflow.put("reason", "the table reached " + TableSchema.DEFAULT_MAX_COLUMNS + " columns");
+            ArrayNode names = overflow.putArray("first");
+            run.tableSchema.overflowFields().stream().limit(20).forEach(names::add);
+        }
         ObjectNode renamed = run.metadata.putObject("renamedFields");
         run.tableSchema.columns().stream().filter(c -> !c.name().equals(c.field()))
                 .forEach(c -> renamed.put(c.field(), c.name()));
@@ -581,7 +616,7 @@ public class CollectionSyncSteps {
     // ---------------------------------------------------------------------------------------------- helpers
 
     private MongoCollection<BsonDocument> collection(CollectionRun run) {
-        return connections.client(run.source).getDatabase(run.source.database())
+        return run.mongo.getDatabase(run.source.database())
                 .getCollection(run.collection, BsonDocument.class);
     }
 
@@ -589,9 +624,26 @@ public class CollectionSyncSteps {
         return run.mode == SyncType.INCREMENTAL ? Filters.gte(run.lastSyncField, run.watermarkFrom) : new BsonDocument();
     }
 
-    /** A stable name per (source, collection), so a shadow left by a crash is found and dropped next time. */
+    /**
+     * {@code _mps_shadow_<job>_<hash of source and collection>}: a job never touches another job's shadow, and a
+     * shadow a dead job left behind is recognised by its collection and dropped.
+     */
     static String shadowName(CollectionRun run) {
-        return "_mps_shadow_" + Identifiers.hash(run.source.id() + "/" + run.collection);
+        return "_mps_shadow_" + run.job.id() + "_" + shadowSuffix(run);
+    }
+
+    private static String shadowSuffix(CollectionRun run) {
+        return Identifiers.hash(run.source.id() + "/" + run.collection);
+    }
+
+    private void dropAbandonedShadows(CollectionRun run) {
+        for (String shadow : tables.shadowsOf(run.schema, shadowSuffix(run))) {
+            long owningJob = Long.parseLong(shadow.substring("_mps_shadow_".length(), shadow.lastIndexOf('_')));
+            if (owningJob != run.job.id() && !jobs.isRunning(owningJob)) {
+                tables.dropIfExists(run.schema, shadow);
+                log.info("Dropped shadow table {}.{} left by job {}", run.schema, shadow, owningJob);
+            }
+        }
     }
 
     private com.fasterxml.jackson.databind.JsonNode parseNode(String text) {

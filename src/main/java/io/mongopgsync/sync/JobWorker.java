@@ -4,6 +4,8 @@ import io.mongopgsync.config.SyncProperties;
 import io.mongopgsync.source.DataSourceRepository;
 import jakarta.annotation.PreDestroy;
 import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,8 +26,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * This instance's share of the job queue: claims queued jobs up to {@code sync.jobs.max-concurrent}, runs each
- * through the {@code sync-job} route, keeps their heartbeats, passes on cancellation, and re-queues jobs whose
- * instance died (a silent heartbeat, or a previous process on this host).
+ * through the {@code sync-job} route, keeps their heartbeats, passes on cancellation, stops a job whose lease was
+ * taken over, and re-queues jobs whose instance died (a silent heartbeat, or a dead process on this host).
  */
 @Component("syncJobWorker")
 public class JobWorker {
@@ -35,6 +37,7 @@ public class JobWorker {
     private final SyncJobQueue queue;
     private final SyncHistory history;
     private final DataSourceRepository sources;
+    private final Interruptions interruptions;
     private final ProducerTemplate producer;
     private final SyncProperties.Jobs settings;
     private final String host;
@@ -42,24 +45,27 @@ public class JobWorker {
     private final String owner;
     private final Map<Long, SyncJob> running = new ConcurrentHashMap<>();
     private final Set<Long> cancelRequested = ConcurrentHashMap.newKeySet();
+    private final Set<Long> leaseLost = ConcurrentHashMap.newKeySet();
     private final ExecutorService jobs;
-    private final ExecutorService poller = Executors.newSingleThreadExecutor(r -> new Thread(r, "sync-job-claimer"));
+    private final ExecutorService poller = Executors.newSingleThreadExecutor(daemon("sync-job-claimer"));
     private final ScheduledExecutorService heartbeats =
-            Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "sync-job-heartbeat"));
+            Executors.newSingleThreadScheduledExecutor(daemon("sync-job-heartbeat"));
     private volatile boolean stopping;
     private boolean startupChecked;
 
-    public JobWorker(SyncJobQueue queue, SyncHistory history, DataSourceRepository sources, ProducerTemplate producer,
-                     SyncProperties properties) {
+    public JobWorker(SyncJobQueue queue, SyncHistory history, DataSourceRepository sources, Interruptions interruptions,
+                     ProducerTemplate producer, SyncProperties properties) {
         this.queue = queue;
         this.history = history;
         this.sources = sources;
+        this.interruptions = interruptions;
         this.producer = producer;
         this.settings = properties.jobs();
         this.host = hostName();
         this.owner = host + "|" + pid + "|" + UUID.randomUUID().toString().substring(0, 8);
         AtomicInteger threads = new AtomicInteger();
-        this.jobs = Executors.newFixedThreadPool(settings.maxConcurrent(), r -> new Thread(r, "sync-job-" + threads.incrementAndGet()));
+        this.jobs = Executors.newFixedThreadPool(settings.maxConcurrent(),
+                r -> daemon("sync-job-" + threads.incrementAndGet()).newThread(r));
         long beat = settings.heartbeatInterval().toMillis();
         heartbeats.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
     }
@@ -101,19 +107,35 @@ public class JobWorker {
             producer.sendBody("direct:sync-job", job);
         } catch (RuntimeException e) {
             log.error("Sync job {} failed unexpectedly", job.id(), e);
-            queue.finish(job.id(), "failed", "unexpected failure: " + e.getMessage());
-            history.failInProgress(job.id(), "unexpected failure: " + e.getMessage());
-            sources.finishRun(job.dataSourceId(), "failed", "unexpected failure: " + e.getMessage(), 0);
+            String message = "unexpected failure: " + e.getMessage();
+            queue.finish(job.id(), "failed", message);
+            history.failInProgress(job.id(), message);
+            sources.finishRun(job.dataSourceId(), "failed", message, 0);
         } finally {
             running.remove(job.id());
             cancelRequested.remove(job.id());
+            leaseLost.remove(job.id());
             wakeUp();
         }
     }
 
-    /** What the runner polls between batches. */
+    /** Why a running job must stop now, or null: shutdown, a lost lease, or a cancel request. */
+    public String stopReason(long jobId) {
+        if (stopping) {
+            return "interrupted: the service is shutting down";
+        }
+        if (leaseLost.contains(jobId)) {
+            return "stopped: this instance lost the job's lease, another instance runs it again";
+        }
+        return cancelRequested.contains(jobId) ? "cancelled by request" : null;
+    }
+
     public boolean isCancelled(long jobId) {
         return cancelRequested.contains(jobId);
+    }
+
+    public boolean hasLostLease(long jobId) {
+        return leaseLost.contains(jobId);
     }
 
     /** Local fast path of a cancel request; other instances learn it from their heartbeat. */
@@ -125,45 +147,46 @@ public class JobWorker {
 
     private void heartbeat() {
         try {
-            if (!running.isEmpty()) {
-                cancelRequested.addAll(queue.heartbeat(running.keySet(), owner));
+            Set<Long> ids = Set.copyOf(running.keySet());
+            if (ids.isEmpty()) {
+                return;
+            }
+            SyncJobQueue.Heartbeat beat = queue.heartbeat(ids, owner);
+            cancelRequested.addAll(beat.cancelRequested());
+            for (Long id : ids) {
+                if (!beat.held().contains(id) && running.containsKey(id) && leaseLost.add(id)) {
+                    log.warn("Sync job {} is no longer held by this instance; stopping it", id);
+                }
             }
         } catch (RuntimeException e) {
             log.warn("Heartbeat of running sync jobs failed: {}", e.getMessage());
         }
     }
 
-    /** Fails and re-queues running jobs whose instance is gone (a silent heartbeat, or a dead process here). */
+    /**
+     * Fails and re-queues running jobs whose instance is gone: any job silent for the lease, and at once (after
+     * three missed heartbeats) a job left by a dead process on this host.
+     */
     public void requeueDeadJobs() {
-        List<SyncJob> candidates = new java.util.ArrayList<>(queue.stale(settings.leaseTimeout()));
-        for (SyncJob job : queue.running()) {
-            if (!running.containsKey(job.id()) && previousProcessOnThisHost(job.owner())
-                    && candidates.stream().noneMatch(c -> c.id() == job.id())) {
-                candidates.add(job);
+        List<SyncJob> stale = queue.stale(settings.leaseTimeout());
+        for (SyncJob job : stale) {
+            if (!running.containsKey(job.id())) {
+                interruptions.interrupt(job, job.owner(), settings.leaseTimeout(),
+                        "interrupted: the instance running it (" + job.owner() + ") stopped sending heartbeats", 0);
             }
         }
-        for (SyncJob job : candidates) {
-            if (running.containsKey(job.id())) {
-                continue;
-            }
-            String reason = "interrupted: the instance running it (" + job.owner() + ") stopped";
-            if (!queue.markInterrupted(job.id(), reason)) {
-                continue;
-            }
-            history.failInProgress(job.id(), reason);
-            try {
-                SyncJob retry = queue.enqueue(job.dataSourceId(), job.syncType(), "retry", job.id(), null);
-                sources.finishRun(job.dataSourceId(), "failed", reason + "; queued again as job " + retry.id(), 0);
-                log.warn("Sync job {} was {}; queued again as job {}", job.id(), reason, retry.id());
-            } catch (SyncJobQueue.AlreadyActiveException e) {
-                sources.finishRun(job.dataSourceId(), "failed", reason, 0);
-                log.warn("Sync job {} was {}; job {} is already queued", job.id(), reason, e.active().id());
+        Duration restartGrace = settings.heartbeatInterval().multipliedBy(3);
+        for (SyncJob job : queue.running()) {
+            boolean silent = job.heartbeatAt() == null || job.heartbeatAt().isBefore(Instant.now().minus(restartGrace));
+            if (!running.containsKey(job.id()) && silent && deadProcessOnThisHost(job.owner())) {
+                interruptions.interrupt(job, job.owner(), restartGrace,
+                        "interrupted: the process running it (" + job.owner() + ") is gone", 0);
             }
         }
     }
 
-    /** A job owned by this host but another process (or an earlier incarnation of this pid) is dead. */
-    private boolean previousProcessOnThisHost(String jobOwner) {
+    /** A job owned by this host but a process that no longer runs (or an earlier incarnation of this pid). */
+    private boolean deadProcessOnThisHost(String jobOwner) {
         if (jobOwner == null || jobOwner.equals(owner)) {
             return false;
         }
@@ -223,8 +246,15 @@ public class JobWorker {
     @PreDestroy
     void stop() {
         onShutdown();
-        jobs.shutdownNow();
         heartbeats.shutdownNow();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread thread = new Thread(r, name);
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private static String hostName() {

@@ -13,6 +13,7 @@ public record SyncJob(
         String owner,
         Instant createdAt,
         Instant startedAt,
+        Instant heartbeatAt,
         Instant finishedAt,
         String errorMessage,
         Long retryOf,

@@ -21,7 +21,7 @@ import org.springframework.stereotype.Repository;
 public class SyncJobQueue {
 
     private static final String COLUMNS = "id, data_source_id, sync_type, trigger, status, cancel_requested, owner, "
-            + "created_at, started_at, finished_at, error_message, retry_of, details::text AS details";
+            + "created_at, started_at, heartbeat_at, finished_at, error_message, retry_of, details::text AS details";
 
     private final JdbcClient jdbc;
 
@@ -69,6 +69,20 @@ public class SyncJobQueue {
                 .param("reason", reason).param("details", detailsJson == null ? "{}" : detailsJson).update();
     }
 
+    /**
+     * Inside a transaction: whether {@code owner} still runs the job, locking the job row until commit so that
+     * no other instance can take the job over meanwhile.
+     */
+    public boolean holds(long jobId, String owner) {
+        return jdbc.sql("SELECT 1 FROM dra_sync_jobs WHERE id = :id AND status = 'running' AND owner = :owner FOR UPDATE")
+                .param("id", jobId).param("owner", owner).query(Integer.class).optional().isPresent();
+    }
+
+    public boolean isRunning(long jobId) {
+        return jdbc.sql("SELECT count(*) FROM dra_sync_jobs WHERE id = :id AND status = 'running'")
+                .param("id", jobId).query(Long.class).single() > 0;
+    }
+
     public Optional<SyncJob> active(long sourceId) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM dra_sync_jobs WHERE data_source_id = :source "
                         + "AND status IN ('queued', 'running')")
@@ -94,16 +108,26 @@ public class SyncJobQueue {
                 .param("owner", owner).query(SyncJobQueue::map).optional();
     }
 
-    /** Refreshes the heartbeat of this owner's running jobs; returns the ids whose cancellation was requested. */
-    public List<Long> heartbeat(Collection<Long> jobIds, String owner) {
-        if (jobIds.isEmpty()) {
-            return List.of();
+    /** What a heartbeat learnt: jobs this owner still holds, and which of them are asked to cancel. */
+    public record Heartbeat(java.util.Set<Long> held, java.util.Set<Long> cancelRequested) {
+    }
+
+    /** Refreshes the heartbeat of this owner's running jobs. A job missing from {@code held} was taken over. */
+    public Heartbeat heartbeat(Collection<Long> jobIds, String owner) {
+        java.util.Set<Long> held = new java.util.HashSet<>();
+        java.util.Set<Long> cancel = new java.util.HashSet<>();
+        if (!jobIds.isEmpty()) {
+            jdbc.sql("UPDATE dra_sync_jobs SET heartbeat_at = now() WHERE id IN (:ids) AND status = 'running' "
+                            + "AND owner = :owner RETURNING id, cancel_requested")
+                    .param("ids", jobIds).param("owner", owner)
+                    .query(rs -> {
+                        held.add(rs.getLong("id"));
+                        if (rs.getBoolean("cancel_requested")) {
+                            cancel.add(rs.getLong("id"));
+                        }
+                    });
         }
-        return jdbc.sql("UPDATE dra_sync_jobs SET heartbeat_at = now() WHERE id IN (:ids) AND status = 'running' "
-                        + "AND owner = :owner RETURNING id, cancel_requested")
-                .param("ids", jobIds).param("owner", owner)
-                .query((rs, n) -> rs.getBoolean("cancel_requested") ? rs.getLong("id") : null).list()
-                .stream().filter(java.util.Objects::nonNull).toList();
+        return new Heartbeat(held, cancel);
     }
 
     public void finish(long jobId, String status, String errorMessage) {
@@ -141,11 +165,24 @@ public class SyncJobQueue {
                 .query(SyncJobQueue::map).list();
     }
 
-    /** Fails a running job whose instance died; false when another replica did so first. */
-    public boolean markInterrupted(long jobId, String reason) {
+    /**
+     * Fails a running job as interrupted, if it is still run by {@code owner} and its heartbeat is older than
+     * {@code silentFor}: a compare-and-set, so that of several instances one wins and a live job is left alone.
+     */
+    public boolean markInterrupted(long jobId, String owner, Duration silentFor, String reason) {
         return jdbc.sql("UPDATE dra_sync_jobs SET status = 'failed', finished_at = now(), error_message = :reason "
-                        + "WHERE id = :id AND status = 'running'")
-                .param("id", jobId).param("reason", reason).update() == 1;
+                        + "WHERE id = :id AND status = 'running' AND owner = :owner "
+                        + "AND heartbeat_at <= now() - make_interval(secs => :secs)")
+                .param("id", jobId).param("owner", owner).param("reason", reason)
+                .param("secs", silentFor.toMillis() / 1000.0).update() == 1;
+    }
+
+    /** How many times in a row this job's work was interrupted and queued again (0 for a first run). */
+    public int retryDepth(long jobId) {
+        return jdbc.sql("WITH RECURSIVE chain(id, retry_of, trigger) AS (SELECT id, retry_of, trigger FROM dra_sync_jobs "
+                        + "WHERE id = :id UNION ALL SELECT j.id, j.retry_of, j.trigger FROM dra_sync_jobs j "
+                        + "JOIN chain c ON j.id = c.retry_of) SELECT count(*) - 1 FROM chain")
+                .param("id", jobId).query(Integer.class).single();
     }
 
     static SyncJob map(ResultSet rs, int row) throws SQLException {
@@ -159,6 +196,7 @@ public class SyncJobQueue {
                 rs.getString("owner"),
                 instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("started_at")),
+                instant(rs.getTimestamp("heartbeat_at")),
                 instant(rs.getTimestamp("finished_at")),
                 rs.getString("error_message"),
                 rs.getObject("retry_of", Long.class),

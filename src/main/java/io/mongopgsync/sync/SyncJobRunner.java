@@ -45,10 +45,11 @@ public class SyncJobRunner {
     private final SyncProperties properties;
     private final ObjectMapper json;
     private final JobWorker worker;
+    private final Interruptions interruptions;
 
     public SyncJobRunner(DataSourceRepository sources, MongoConnections connections, SyncJobQueue queue,
                          SyncHistory history, TableRegistry registry, ProducerTemplate producer, CamelContext camel,
-                         SyncProperties properties, ObjectMapper json, JobWorker worker) {
+                         SyncProperties properties, ObjectMapper json, JobWorker worker, Interruptions interruptions) {
         this.sources = sources;
         this.connections = connections;
         this.queue = queue;
@@ -59,12 +60,12 @@ public class SyncJobRunner {
         this.properties = properties;
         this.json = json;
         this.worker = worker;
+        this.interruptions = interruptions;
     }
 
     /** Runs the job to its end (called by the sync-job route). */
     public void run(SyncJob job) {
-        Supplier<String> stopReason = () -> worker.isStopping() ? "interrupted: the service is shutting down"
-                : worker.isCancelled(job.id()) ? "cancelled by request" : null;
+        Supplier<String> stopReason = () -> worker.stopReason(job.id());
         Optional<DataSourceRecord> found = sources.findById(job.dataSourceId());
         if (found.isEmpty()) {
             queue.finish(job.id(), "failed", "the data source was deleted");
@@ -74,27 +75,31 @@ public class SyncJobRunner {
         sources.markInProgress(source.id());
         EffectiveConfig config = EffectiveConfig.of(SyncConfig.fromStored(source.syncConfigJson(), json),
                 properties.defaults());
-        List<String> collections;
-        try {
-            collections = Retries.withBackoff("Listing the collections of " + source.name(), properties.retry(),
-                    () -> listCollections(source, config));
-        } catch (RuntimeException e) {
-            String uri = connections.connectionString(source);
-            String message = "MongoDB unreachable: " + ConnectionCheck.classify(e, uri).getMessage();
-            failWithoutCollections(job, source, job.syncType(), message);
-            return;
+        try (MongoConnections.Lease mongo = connections.lease(source)) {
+            List<String> collections;
+            try {
+                collections = Retries.withBackoff("Listing the collections of " + source.name(), properties.retry(),
+                        () -> listCollections(mongo.client(), source, config));
+            } catch (RuntimeException e) {
+                String uri = connections.connectionString(source);
+                String message = "MongoDB unreachable: " + ConnectionCheck.classify(e, uri).getMessage();
+                failWithoutCollections(job, source, job.syncType(), message);
+                return;
+            }
+            List<CollectionRun> runs = new ArrayList<>();
+            for (String name : collections) {
+                runs.add(new CollectionRun(job, source, config, name, properties.targetSchema(), stopReason,
+                        mongo.client()));
+            }
+            runCollections(runs, config.parallelism());
+            finish(job, source, runs);
         }
-        List<CollectionRun> runs = new ArrayList<>();
-        for (String name : collections) {
-            runs.add(new CollectionRun(job, source, config, name, properties.targetSchema(), stopReason));
-        }
-        runCollections(runs, config.parallelism());
-        finish(job, source, runs, worker.isCancelled(job.id()), worker.isStopping());
     }
 
-    private List<String> listCollections(DataSourceRecord source, EffectiveConfig config) {
+    private List<String> listCollections(com.mongodb.client.MongoClient client, DataSourceRecord source,
+                                         EffectiveConfig config) {
         List<String> names = new ArrayList<>();
-        for (Document info : connections.client(source).getDatabase(source.database()).listCollections()) {
+        for (Document info : client.getDatabase(source.database()).listCollections()) {
             String name = info.getString("name");
             if (config.wants(name)) {
                 names.add(name);
@@ -104,27 +109,33 @@ public class SyncJobRunner {
         return names;
     }
 
+    /** Runs every collection and waits for all of them, so that nothing of this job outlives it. */
     private void runCollections(List<CollectionRun> runs, int parallelism) {
         if (runs.isEmpty()) {
             return;
         }
         AtomicInteger threads = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, runs.size()),
-                r -> new Thread(r, "sync-collection-" + threads.incrementAndGet()));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(parallelism, runs.size()), r -> {
+            Thread thread = new Thread(r, "sync-collection-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (CollectionRun run : runs) {
                 futures.add(pool.submit(() -> runCollection(run)));
             }
             for (Future<?> f : futures) {
-                f.get();
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    log.error("A collection sync failed unexpectedly", e.getCause());
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
         } finally {
-            pool.shutdownNow();
+            pool.shutdown();
         }
     }
 
@@ -132,7 +143,7 @@ public class SyncJobRunner {
         Exchange exchange = new DefaultExchange(camel);
         exchange.setProperty(CollectionRun.PROPERTY, run);
         producer.send("direct:sync-collection-attempts", exchange);
-        if (run.status == null) {
+        if (run.status == null && !run.stopped()) {
             // the route ended without recording an outcome: never leave the history row open
             run.status = "failed";
             run.error = exchange.getException() == null ? "sync ended unexpectedly"
@@ -143,36 +154,37 @@ public class SyncJobRunner {
         }
     }
 
-    private void finish(SyncJob job, DataSourceRecord source, List<CollectionRun> runs, boolean cancelled,
-                        boolean shuttingDown) {
+    /**
+     * The job's outcome follows its collections: all completed means completed (even if a cancel came late);
+     * stopped by shutdown means interrupted and queued again; a lost lease leaves the job to its new owner;
+     * otherwise cancelled or failed, naming the collections that failed.
+     */
+    private void finish(SyncJob job, DataSourceRecord source, List<CollectionRun> runs) {
         long synced = runs.stream().mapToLong(CollectionRun::synced).sum();
-        List<CollectionRun> failed = runs.stream().filter(r -> "failed".equals(r.status)).toList();
-        if (shuttingDown && !failed.isEmpty()) {
-            String reason = "interrupted: the service shut down while the sync ran";
-            queue.markInterrupted(job.id(), reason);
-            try {
-                SyncJob retry = queue.enqueue(source.id(), job.syncType(), "retry", job.id(), null);
-                sources.finishRun(source.id(), "failed", reason + "; queued again as job " + retry.id(), synced);
-            } catch (SyncJobQueue.AlreadyActiveException e) {
-                sources.finishRun(source.id(), "failed", reason, synced);
-            }
-        } else if (cancelled) {
-            long done = runs.stream().filter(r -> "completed".equals(r.status)).count();
+        List<CollectionRun> failed = runs.stream().filter(r -> !"completed".equals(r.status)).toList();
+        if (failed.isEmpty()) {
+            queue.finish(job.id(), "completed", null);
+            sources.finishRun(source.id(), "completed", null, synced);
+        } else if (worker.hasLostLease(job.id())) {
+            log.warn("Sync job {} of '{}' stopped: its lease was taken over", job.id(), source.name());
+            return;
+        } else if (worker.isStopping() || Thread.currentThread().isInterrupted()) {
+            interruptions.interrupt(job, job.owner(), java.time.Duration.ZERO,
+                    "interrupted: the service shut down while the sync ran", synced);
+        } else if (worker.isCancelled(job.id())) {
+            long done = runs.size() - failed.size();
             String message = "Sync cancelled by request; " + done + " of " + runs.size()
                     + " collections had completed, the others keep their previous tables";
             queue.finish(job.id(), "cancelled", message);
             sources.finishRun(source.id(), "failed", message, synced);
-        } else if (!failed.isEmpty()) {
+        } else {
             String message = "Sync failed for " + failed.size() + " of " + runs.size() + " collections: "
                     + failed.stream().map(r -> r.collection() + " (" + r.error() + ")").collect(Collectors.joining("; "));
             queue.finish(job.id(), "failed", message);
             sources.finishRun(source.id(), "failed", message, synced);
-        } else {
-            queue.finish(job.id(), "completed", null);
-            sources.finishRun(source.id(), "completed", null, synced);
         }
-        log.info("Sync job {} of '{}' ended: {} collections, {} rows, {} failed", job.id(), source.name(), runs.size(),
-                synced, failed.size());
+        log.info("Sync job {} of '{}' ended: {} collections, {} rows, {} not completed", job.id(), source.name(),
+                runs.size(), synced, failed.size());
     }
 
     /** MongoDB could not even be listed: every collection imported before gets a failed history row. */

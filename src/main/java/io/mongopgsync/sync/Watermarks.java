@@ -10,8 +10,9 @@ import org.bson.BsonValue;
 
 /**
  * Watermarks of incremental syncs: the highest value of a collection's lastSyncField that a run loaded.
- * MongoDB compares values of one type bracket only ({@code $gte} a date matches dates), so a watermark keeps the
- * bracket of the first value it saw.
+ * MongoDB compares values of one type bracket only ({@code $gte} a date matches dates), so a watermark has one
+ * bracket; when a field mixes them, dates win over timestamps, numbers, ObjectIds and strings, whatever document
+ * comes first, so that a few legacy strings cannot hide the dated changes.
  */
 public final class Watermarks {
 
@@ -42,8 +43,10 @@ public final class Watermarks {
         if (current == null) {
             return candidate;
         }
-        if (bracket(current.getBsonType()) != bracket(candidate.getBsonType())) {
-            return current;
+        int currentBracket = bracket(current.getBsonType());
+        int candidateBracket = bracket(candidate.getBsonType());
+        if (currentBracket != candidateBracket) {
+            return priority(candidateBracket) > priority(currentBracket) ? candidate : current;
         }
         return compare(candidate, current) > 0 ? candidate : current;
     }
@@ -76,6 +79,16 @@ public final class Watermarks {
             case 4 -> Long.compare(a.asDateTime().getValue(), b.asDateTime().getValue());
             case 5 -> a.asTimestamp().compareTo(b.asTimestamp());
             default -> 0;
+        };
+    }
+
+    private static int priority(int bracket) {
+        return switch (bracket) {
+            case 4 -> 5; // dates
+            case 5 -> 4; // timestamps
+            case 1 -> 3; // numbers
+            case 3 -> 2; // ObjectIds
+            default -> 1; // strings
         };
     }
 

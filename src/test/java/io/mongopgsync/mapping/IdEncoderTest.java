@@ -37,6 +37,14 @@ class IdEncoderTest {
         assertThat(IdEncoder.encode(new BsonDecimal128(Decimal128.parse("1.000")))).isEqualTo("1");
         assertThat(IdEncoder.encode(new BsonDouble(2.5))).isEqualTo("2.5");
         assertThat(IdEncoder.encode(new BsonDecimal128(Decimal128.parse("-0")))).isEqualTo("0");
+        assertThat(IdEncoder.encode(new BsonDecimal128(Decimal128.parse("2.50")))).isEqualTo("2.5");
+    }
+
+    @Test
+    void shouldKeepTheDouble01AndTheDecimal01ApartAsMongoDoes() {
+        assertThat(IdEncoder.encode(new BsonDouble(0.1))).isNotEqualTo(IdEncoder.encode(
+                new BsonDecimal128(Decimal128.parse("0.1")))).startsWith("0.1000000000000000055511");
+        assertThat(IdEncoder.encode(new BsonDecimal128(Decimal128.parse("0.1")))).isEqualTo("0.1");
     }
 
     @Test

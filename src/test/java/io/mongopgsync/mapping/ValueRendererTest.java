@@ -32,6 +32,9 @@ class ValueRendererTest {
                 .isEqualTo("507d95d5719dbef170f15bf9");
         assertThat(renderer.render(new BsonDateTime(Instant.parse("2015-06-01T10:00:00.120Z").toEpochMilli()),
                 ColumnType.TEXT)).isEqualTo("2015-06-01T10:00:00.120Z");
+        // outside years 1-9999: the Extended JSON under "$date" in _source_document, as a widened column shows it
+        assertThat(renderer.render(new BsonDateTime(-62_200_000_000_000L), ColumnType.TEXT))
+                .isEqualTo("{\"$numberLong\": \"-62200000000000\"}");
     }
 
     @Test

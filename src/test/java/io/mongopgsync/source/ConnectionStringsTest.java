@@ -16,6 +16,8 @@ class ConnectionStringsTest {
         assertThat(ConnectionStrings.redact(
                 "mongodb://h1:1,h2:2/db?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:abc"))
                 .isEqualTo("mongodb://h1:1,h2:2/db?authMechanism=MONGODB-AWS&authMechanismProperties=****");
+        assertThat(ConnectionStrings.redact("mongodb://h/db?proxyHost=socks&proxyUsername=px&proxyPassword=Pr0xyS3cret"))
+                .isEqualTo("mongodb://h/db?proxyHost=socks&proxyUsername=px&proxyPassword=****");
         assertThat(ConnectionStrings.redact("mongodb://host/db")).isEqualTo("mongodb://host/db");
         assertThat(ConnectionStrings.redact("mongodb://onlyuser@host/db")).isEqualTo("mongodb://onlyuser@host/db");
     }

@@ -343,6 +343,10 @@ class FullSyncIT {
         String tableName = sync.table(id, "people");
         String viewName = "people_view_" + UUID.randomUUID().toString().substring(0, 6);
         jdbc.sql("CREATE VIEW public." + viewName + " AS SELECT _id, email FROM dra_mongodb.\"" + tableName + "\"").update();
+        jdbc.sql("COMMENT ON VIEW public." + viewName + " IS 'people by email'").update();
+        jdbc.sql("CREATE MATERIALIZED VIEW public." + viewName + "_m AS SELECT city, count(*) AS n FROM public." + viewName
+                + " v JOIN dra_mongodb.\"" + tableName + "\" t USING (_id) GROUP BY city").update();
+        jdbc.sql("CREATE INDEX " + viewName + "_m_city ON public." + viewName + "_m (city)").update();
         jdbc.sql("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'mps_analyst') THEN "
                 + "CREATE ROLE mps_analyst; END IF; END $$").update();
         jdbc.sql("GRANT SELECT ON dra_mongodb.\"" + tableName + "\" TO mps_analyst").update();
@@ -352,6 +356,11 @@ class FullSyncIT {
 
         assertThat(status.get("sync_status").asText()).isEqualTo("completed");
         assertThat(jdbc.sql("SELECT count(*) FROM public." + viewName).query(Long.class).single()).isEqualTo(2);
+        assertThat(jdbc.sql("SELECT obj_description(CAST(? AS regclass), 'pg_class')").param("public." + viewName)
+                .query(String.class).single()).isEqualTo("people by email");
+        assertThat(jdbc.sql("SELECT sum(n) FROM public." + viewName + "_m").query(Long.class).single()).isEqualTo(2);
+        assertThat(jdbc.sql("SELECT count(*) FROM pg_indexes WHERE indexname = ?").param(viewName + "_m_city")
+                .query(Long.class).single()).isEqualTo(1);
         List<String> indexes = jdbc.sql("SELECT indexdef FROM pg_indexes WHERE schemaname = 'dra_mongodb' AND tablename = ?")
                 .param(tableName).query(String.class).list();
         assertThat(indexes).anyMatch(d -> d.contains("PRIMARY KEY") || d.contains("_pkey"))
@@ -362,6 +371,7 @@ class FullSyncIT {
                 .hasSize(5);
         assertThat(jdbc.sql("SELECT has_table_privilege('mps_analyst', 'dra_mongodb.\"" + tableName + "\"', 'SELECT')")
                 .query(Boolean.class).single()).isTrue();
+        jdbc.sql("DROP MATERIALIZED VIEW public." + viewName + "_m").update();
         jdbc.sql("DROP VIEW public." + viewName).update();
     }
 
@@ -422,5 +432,80 @@ class FullSyncIT {
         assertThat(current.get("total").asLong()).isEqualTo(30_000);
         assertThat(current.get("percent").asDouble()).isBetween(0.0, 100.0);
         assertThat(during[0].get("sync_status").asText()).isEqualTo("in_progress");
+    }
+
+    @Test
+    void shouldNotCollideIndexNamesOfDifferentTables() {
+        db.getCollection("user").insertOne(new Document("_id", 1).append("profile_id", 7));
+        db.getCollection("user").createIndex(Indexes.ascending("profile_id"));
+        db.getCollection("user_profile").insertOne(new Document("_id", 1).append("id", 7));
+        db.getCollection("user_profile").createIndex(Indexes.ascending("id"));
+        long id = source(Map.of());
+
+        JsonNode status = sync.syncAndWait(id, "full");
+        JsonNode again = sync.syncAndWait(id, "full");
+
+        assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
+        assertThat(again.get("sync_status").asText()).as(again.toString()).isEqualTo("completed");
+        assertThat(count(id, "user")).isEqualTo(1);
+        assertThat(count(id, "user_profile")).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNotDropATableTheServiceDoesNotManage() {
+        String collection = "ledger_" + UUID.randomUUID().toString().substring(0, 6);
+        jdbc.sql("CREATE TABLE dra_mongodb." + collection + " (note text)").update();
+        jdbc.sql("INSERT INTO dra_mongodb." + collection + " VALUES ('analyst data')").update();
+        db.getCollection(collection).insertOne(new Document("_id", 1));
+        long id = source(Map.of());
+
+        sync.syncAndWait(id, "full");
+
+        assertThat(sync.table(id, collection)).isNotEqualTo(collection);
+        assertThat(jdbc.sql("SELECT note FROM dra_mongodb." + collection).query(String.class).single())
+                .isEqualTo("analyst data");
+        assertThat(count(id, collection)).isEqualTo(1);
+        jdbc.sql("DROP TABLE dra_mongodb." + collection).update();
+    }
+
+    @Test
+    void shouldKeepFieldsBeyondTheColumnLimitInTheSourceDocument() {
+        Document wide = new Document("_id", 1);
+        for (int i = 0; i < 1100; i++) {
+            wide.append(String.format("day_%04d", i), i);
+        }
+        db.getCollection("wide").insertOne(wide);
+        long id = source(Map.of());
+
+        long job = sync.trigger(id, "full");
+        JsonNode status = sync.awaitIdle(id, Duration.ofMinutes(1));
+
+        assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
+        assertThat(sync.columns(id, "wide")).hasSize(1000);
+        JsonNode metadata = sync.historyOfJob(id, job).get("wide").get("sync_metadata");
+        assertThat(metadata.get("fieldsOnlyInSourceDocument").get("count").asInt()).isEqualTo(100);
+        assertThat(jdbc.sql("SELECT (_source_document ->> 'day_1099')::int FROM " + qualified(id, "wide"))
+                .query(Integer.class).single()).isEqualTo(1099);
+    }
+
+    @Test
+    void shouldStopWithoutSwappingWhenAnotherInstanceTookTheJobOver() {
+        insert("contested", 300, 0);
+        long id = source(Map.of("batchSize", 100));
+        sync.syncAndWait(id, "full");
+        insert("contested", 40_000, 1000);
+
+        long job = sync.trigger(id, "full");
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            JsonNode current = api.get("/api/data-sources/" + id + "/sync-status").json().get("current");
+            return current.size() > 0 && current.get(0).get("processed").asLong() > 0;
+        });
+        jdbc.sql("UPDATE dra_sync_jobs SET owner = 'another-instance' WHERE id = ?").param(job).update();
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1)).until(() ->
+                "failed".equals(sync.historyOfJob(id, job).get("contested").get("status").asText()));
+        assertThat(sync.historyOfJob(id, job).get("contested").get("error_message").asText()).contains("lease");
+        assertThat(count(id, "contested")).isEqualTo(300);
+        jdbc.sql("UPDATE dra_sync_jobs SET status = 'failed', finished_at = now() WHERE id = ?").param(job).update();
     }
 }

@@ -210,4 +210,46 @@ class IncrementalSyncIT {
         assertThat(response.json().get("syncType").asText()).isEqualTo("incremental");
         sync.awaitIdle(id, Duration.ofMinutes(1));
     }
+
+    @Test
+    void shouldNeverNullStoredValuesWhenAFieldSeenOnlyAsNullFillsInLater() {
+        orders.updateMany(Filters.empty(), Updates.set("note", null));
+        long id = source(Map.of());
+        sync.syncAndWait(id, "full");
+        orders.updateOne(Filters.eq("_id", 1), Updates.combine(Updates.set("note", "fragile"),
+                Updates.set("updatedAt", new Date())));
+        sync.syncAndWait(id, "incremental");
+        orders.updateOne(Filters.eq("_id", 2), Updates.combine(Updates.set("note", 5),
+                Updates.set("updatedAt", new Date())));
+
+        JsonNode status = sync.syncAndWait(id, "incremental");
+
+        assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
+        assertThat(jdbc.sql("SELECT note FROM " + table(id) + " WHERE _id = '1'").query(String.class).single())
+                .isEqualTo("fragile");
+        assertThat(jdbc.sql("SELECT note FROM " + table(id) + " WHERE _id = '2'").query(String.class).single())
+                .isEqualTo("5");
+    }
+
+    @Test
+    void shouldRecreateViewsWhenAnIncrementalSyncWidensAColumn() {
+        long id = source(Map.of());
+        sync.syncAndWait(id, "full");
+        String view = "amounts_" + UUID.randomUUID().toString().substring(0, 6);
+        jdbc.sql("CREATE VIEW public." + view + " AS SELECT _id, amount FROM " + table(id)).update();
+        jdbc.sql("COMMENT ON VIEW public." + view + " IS 'order amounts'").update();
+        orders.updateOne(Filters.eq("_id", 3), Updates.combine(Updates.set("amount", "n/a"),
+                Updates.set("updatedAt", new Date())));
+
+        JsonNode status = sync.syncAndWait(id, "incremental");
+
+        assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
+        assertThat(jdbc.sql("SELECT amount FROM public." + view + " WHERE _id = '3'").query(String.class).single())
+                .isEqualTo("n/a");
+        assertThat(jdbc.sql("SELECT amount FROM public." + view + " WHERE _id = '4'").query(String.class).single())
+                .isEqualTo("4");
+        assertThat(jdbc.sql("SELECT obj_description(CAST(? AS regclass), 'pg_class')").param("public." + view)
+                .query(String.class).single()).isEqualTo("order amounts");
+        jdbc.sql("DROP VIEW public." + view).update();
+    }
 }
