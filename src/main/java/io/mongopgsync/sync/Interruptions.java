@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * A job whose instance stopped (crash, shutdown, lost lease) is failed as interrupted and queued again, at most
@@ -19,11 +20,14 @@ public class Interruptions {
     private final SyncJobQueue queue;
     private final SyncHistory history;
     private final DataSourceRepository sources;
+    private final TransactionTemplate transaction;
 
-    public Interruptions(SyncJobQueue queue, SyncHistory history, DataSourceRepository sources) {
+    public Interruptions(SyncJobQueue queue, SyncHistory history, DataSourceRepository sources,
+                         TransactionTemplate transaction) {
         this.queue = queue;
         this.history = history;
         this.sources = sources;
+        this.transaction = transaction;
     }
 
     /**
@@ -31,25 +35,28 @@ public class Interruptions {
      * history rows, and queues it again. Returns false when someone else handled it, or it is alive.
      */
     public boolean interrupt(SyncJob job, String owner, Duration silentFor, String reason, long recordsSynced) {
-        if (!queue.markInterrupted(job.id(), owner, silentFor, reason)) {
-            return false;
-        }
-        history.failInProgress(job.id(), reason);
-        int depth = queue.retryDepth(job.id());
-        if (depth >= MAX_REQUEUES) {
-            String message = reason + "; interrupted " + (depth + 1) + " times in a row, so not queued again";
+        // One transaction: nobody sees the job ended without its retry queued and its source updated.
+        Boolean done = transaction.execute(status -> {
+            if (!queue.markInterrupted(job.id(), owner, silentFor, reason)) {
+                return false;
+            }
+            history.failInProgress(job.id(), reason);
+            int depth = queue.retryDepth(job.id());
+            String message;
+            if (depth >= MAX_REQUEUES) {
+                message = reason + "; interrupted " + (depth + 1) + " times in a row, so not queued again";
+            } else if (queue.active(job.dataSourceId()).isPresent()) {
+                message = reason + "; another sync of the source is already queued";
+            } else {
+                // the source has no active job inside this transaction: a duplicate rolls all of it back, and the
+                // next check handles the job again
+                SyncJob retry = queue.enqueue(job.dataSourceId(), job.syncType(), "retry", job.id(), null);
+                message = reason + "; queued again as job " + retry.id();
+            }
             sources.finishRun(job.dataSourceId(), "failed", message, recordsSynced);
-            log.error("Sync job {}: {}", job.id(), message);
+            log.warn("Sync job {}: {}", job.id(), message);
             return true;
-        }
-        try {
-            SyncJob retry = queue.enqueue(job.dataSourceId(), job.syncType(), "retry", job.id(), null);
-            sources.finishRun(job.dataSourceId(), "failed", reason + "; queued again as job " + retry.id(), recordsSynced);
-            log.warn("Sync job {} {}; queued again as job {}", job.id(), reason, retry.id());
-        } catch (SyncJobQueue.AlreadyActiveException e) {
-            sources.finishRun(job.dataSourceId(), "failed", reason, recordsSynced);
-            log.warn("Sync job {} {}; job {} is already queued", job.id(), reason, e.active().id());
-        }
-        return true;
+        });
+        return Boolean.TRUE.equals(done);
     }
 }

@@ -1,7 +1,6 @@
 package io.mongopgsync.sync;
 
 import io.mongopgsync.config.SyncProperties;
-import io.mongopgsync.source.DataSourceRepository;
 import jakarta.annotation.PreDestroy;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -36,7 +35,7 @@ public class JobWorker {
 
     private final SyncJobQueue queue;
     private final SyncHistory history;
-    private final DataSourceRepository sources;
+    private final JobOutcomes outcomes;
     private final Interruptions interruptions;
     private final ProducerTemplate producer;
     private final SyncProperties.Jobs settings;
@@ -53,11 +52,11 @@ public class JobWorker {
     private volatile boolean stopping;
     private boolean startupChecked;
 
-    public JobWorker(SyncJobQueue queue, SyncHistory history, DataSourceRepository sources, Interruptions interruptions,
+    public JobWorker(SyncJobQueue queue, SyncHistory history, JobOutcomes outcomes, Interruptions interruptions,
                      ProducerTemplate producer, SyncProperties properties) {
         this.queue = queue;
         this.history = history;
-        this.sources = sources;
+        this.outcomes = outcomes;
         this.interruptions = interruptions;
         this.producer = producer;
         this.settings = properties.jobs();
@@ -108,9 +107,8 @@ public class JobWorker {
         } catch (RuntimeException e) {
             log.error("Sync job {} failed unexpectedly", job.id(), e);
             String message = "unexpected failure: " + e.getMessage();
-            queue.finish(job.id(), "failed", message);
             history.failInProgress(job.id(), message);
-            sources.finishRun(job.dataSourceId(), "failed", message, 0);
+            outcomes.end(job, "failed", "failed", message, 0);
         } finally {
             running.remove(job.id());
             cancelRequested.remove(job.id());

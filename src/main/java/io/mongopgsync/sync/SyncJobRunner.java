@@ -46,10 +46,12 @@ public class SyncJobRunner {
     private final ObjectMapper json;
     private final JobWorker worker;
     private final Interruptions interruptions;
+    private final JobOutcomes outcomes;
 
     public SyncJobRunner(DataSourceRepository sources, MongoConnections connections, SyncJobQueue queue,
                          SyncHistory history, TableRegistry registry, ProducerTemplate producer, CamelContext camel,
-                         SyncProperties properties, ObjectMapper json, JobWorker worker, Interruptions interruptions) {
+                         SyncProperties properties, ObjectMapper json, JobWorker worker, Interruptions interruptions,
+                         JobOutcomes outcomes) {
         this.sources = sources;
         this.connections = connections;
         this.queue = queue;
@@ -61,6 +63,7 @@ public class SyncJobRunner {
         this.json = json;
         this.worker = worker;
         this.interruptions = interruptions;
+        this.outcomes = outcomes;
     }
 
     /** Runs the job to its end (called by the sync-job route). */
@@ -163,8 +166,7 @@ public class SyncJobRunner {
         long synced = runs.stream().mapToLong(CollectionRun::synced).sum();
         List<CollectionRun> failed = runs.stream().filter(r -> !"completed".equals(r.status)).toList();
         if (failed.isEmpty()) {
-            queue.finish(job.id(), "completed", null);
-            sources.finishRun(source.id(), "completed", null, synced);
+            outcomes.end(job, "completed", "completed", null, synced);
         } else if (worker.hasLostLease(job.id())) {
             log.warn("Sync job {} of '{}' stopped: its lease was taken over", job.id(), source.name());
             return;
@@ -175,13 +177,11 @@ public class SyncJobRunner {
             long done = runs.size() - failed.size();
             String message = "Sync cancelled by request; " + done + " of " + runs.size()
                     + " collections had completed, the others keep their previous tables";
-            queue.finish(job.id(), "cancelled", message);
-            sources.finishRun(source.id(), "failed", message, synced);
+            outcomes.end(job, "cancelled", "failed", message, synced);
         } else {
             String message = "Sync failed for " + failed.size() + " of " + runs.size() + " collections: "
                     + failed.stream().map(r -> r.collection() + " (" + r.error() + ")").collect(Collectors.joining("; "));
-            queue.finish(job.id(), "failed", message);
-            sources.finishRun(source.id(), "failed", message, synced);
+            outcomes.end(job, "failed", "failed", message, synced);
         }
         log.info("Sync job {} of '{}' ended: {} collections, {} rows, {} not completed", job.id(), source.name(),
                 runs.size(), synced, failed.size());
@@ -193,8 +193,7 @@ public class SyncJobRunner {
             long id = history.start(source.id(), job.id(), table.collectionName(), table.tableName(), type, "{}");
             history.finish(id, "failed", 0, 0, message, "{\"previousTableKept\": true}");
         }
-        queue.finish(job.id(), "failed", message);
-        sources.finishRun(source.id(), "failed", message, 0);
+        outcomes.end(job, "failed", "failed", message, 0);
         log.warn("Sync job {} of '{}' failed: {}", job.id(), source.name(), message);
     }
 }
