@@ -225,6 +225,11 @@ public class TargetTables {
         return Identifiers.withSuffix(wanted, Identifiers.hash(seed + "/" + wanted));
     }
 
+    /** What every shadow table of one (source, collection) ends with. */
+    public static String shadowSuffix(long sourceId, String collection) {
+        return Identifiers.hash(sourceId + "/" + collection);
+    }
+
     /** Shadow tables of one (source, collection), whatever job made them. */
     public List<String> shadowsOf(String schema, String suffix) {
         return jdbc.sql("SELECT tablename FROM pg_tables WHERE schemaname = :schema AND tablename LIKE :pattern")

@@ -108,8 +108,13 @@ public class DataSourceService {
         });
         try {
             transaction.executeWithoutResult(status -> {
-                if (dropTables) {
-                    for (TableRegistry.ImportedTable table : registry.tables(id)) {
+                for (TableRegistry.ImportedTable table : registry.tables(id)) {
+                    // shadows of syncs that never finished belong to nobody once the source is gone
+                    for (String shadow : tables.shadowsOf(targetSchema,
+                            TargetTables.shadowSuffix(id, table.collectionName()))) {
+                        tables.dropIfExists(targetSchema, shadow);
+                    }
+                    if (dropTables) {
                         tables.dropIfExists(targetSchema, table.tableName());
                     }
                 }

@@ -633,7 +633,7 @@ public class CollectionSyncSteps {
     }
 
     private static String shadowSuffix(CollectionRun run) {
-        return Identifiers.hash(run.source.id() + "/" + run.collection);
+        return TargetTables.shadowSuffix(run.source.id(), run.collection);
     }
 
     private void dropAbandonedShadows(CollectionRun run) {

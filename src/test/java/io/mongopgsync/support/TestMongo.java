@@ -40,9 +40,13 @@ public final class TestMongo {
             return new TestMongo(uri, true, "MONGODB_URI");
         }
         if (TestPostgres.dockerAvailable()) {
-            MongoDBContainer container = new MongoDBContainer("mongo:7");
-            container.start();
-            return new TestMongo(container.getReplicaSetUrl(), true, "Testcontainers mongo:7");
+            try {
+                MongoDBContainer container = new MongoDBContainer("mongo:7");
+                container.start();
+                return new TestMongo(container.getReplicaSetUrl(), true, "Testcontainers mongo:7");
+            } catch (RuntimeException e) {
+                System.err.println("Testcontainers MongoDB unavailable (" + e.getMessage() + "); using the embedded server");
+            }
         }
         MongoServer server = new MongoServer(new MemoryBackend());
         server.enableOplog();

@@ -49,10 +49,15 @@ public final class TestPostgres {
             return new TestPostgres(url, env("DB_USER", "postgres"), env("DB_PASSWORD", ""), "DB_URL");
         }
         if (dockerAvailable()) {
-            PostgreSQLContainer<?> container = new PostgreSQLContainer<>("postgres:16-alpine");
-            container.start();
-            return new TestPostgres(container.getJdbcUrl(), container.getUsername(), container.getPassword(),
-                    "Testcontainers");
+            try {
+                PostgreSQLContainer<?> container = new PostgreSQLContainer<>("postgres:16-alpine");
+                container.start();
+                return new TestPostgres(container.getJdbcUrl(), container.getUsername(), container.getPassword(),
+                        "Testcontainers");
+            } catch (RuntimeException e) {
+                // Docker answers but cannot run the image (no registry access, for one): use the local server
+                System.err.println("Testcontainers PostgreSQL unavailable (" + e.getMessage() + "); using 127.0.0.1:5432");
+            }
         }
         return new TestPostgres("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "", "local server");
     }
