@@ -1,0 +1,2 @@
+/** Typed, validated settings of the service (sync.* in application.yaml). */
+package io.mongopgsync.config;

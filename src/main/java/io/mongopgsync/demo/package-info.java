@@ -1,0 +1,2 @@
+/** The embedded MongoDB-compatible server and the generated demo data behind ./mvnw spring-boot:run. */
+package io.mongopgsync.demo;

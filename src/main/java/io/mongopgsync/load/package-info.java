@@ -1,0 +1,2 @@
+/** Writing to PostgreSQL: COPY, DDL on imported tables, the atomic swap, the table and column registry, rejects. */
+package io.mongopgsync.load;
