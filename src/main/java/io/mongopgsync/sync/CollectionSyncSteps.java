@@ -106,7 +106,7 @@ public class CollectionSyncSteps {
         run.metadata.put("attempts", run.attempts);
         run.metadata.remove(List.of("schemaChanges", "unchangedDocuments"));
         MongoCollection<BsonDocument> collection = collection(run);
-        run.estimatedTotal = run.mode == SyncType.FULL ? collection.estimatedDocumentCount() : null;
+        run.estimatedTotal = run.mode == SyncType.FULL ? estimatedCount(collection) : null;
         if (run.estimatedTotal != null) {
             run.metadata.put("estimatedTotal", run.estimatedTotal);
         }
@@ -415,7 +415,7 @@ public class CollectionSyncSteps {
         names.add(new String[] {importedTemp, Identifiers.fit(run.table + "__imported_at_idx", run.table + "/_imported_at")});
         created.add(TableSchema.IMPORTED_AT);
         int n = 1;
-        for (BsonDocument index : collection(run).listIndexes(BsonDocument.class)) {
+        for (BsonDocument index : mongoIndexes(run, skipped)) {
             BsonDocument key = index.getDocument("key", new BsonDocument());
             String name = index.getString("name", new org.bson.BsonString("")).getValue();
             if (key.size() != 1) {
@@ -459,6 +459,25 @@ public class CollectionSyncSteps {
             skipped.addObject().put("index", name).put("field", field).put("reason", reason);
         }
         return names;
+    }
+
+    /** A MongoDB view has neither a count estimate nor indexes: both answer with an error there. */
+    private static Long estimatedCount(MongoCollection<BsonDocument> collection) {
+        try {
+            return collection.estimatedDocumentCount();
+        } catch (com.mongodb.MongoCommandException e) {
+            return null;
+        }
+    }
+
+    private List<BsonDocument> mongoIndexes(CollectionRun run, ArrayNode skipped) {
+        try {
+            return collection(run).listIndexes(BsonDocument.class).into(new ArrayList<>());
+        } catch (com.mongodb.MongoCommandException e) {
+            skipped.addObject().put("index", "*").put("reason", "MongoDB does not list indexes here ("
+                    + e.getErrorMessage() + "), for example because the collection is a view");
+            return List.of();
+        }
     }
 
     /**

@@ -121,6 +121,21 @@ public final class TestPostgres {
         return DriverManager.getConnection(jdbcUrl(), user, password);
     }
 
+    /** The single number a query on another database of this run answers (for service processes' databases). */
+    public long queryLong(String jdbcUrl, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password);
+             java.sql.ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    public void execute(String jdbcUrl, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
     private void execute(String sql) {
         try (Connection c = DriverManager.getConnection(serverUrl, user, password); Statement s = c.createStatement()) {
             s.execute(sql);

@@ -8,9 +8,6 @@ import io.mongopgsync.support.ServiceProcess;
 import io.mongopgsync.support.SyncClient;
 import io.mongopgsync.support.TestMongo;
 import io.mongopgsync.support.TestPostgres;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,17 +37,11 @@ class RestartSafetyIT {
     }
 
     private static long queryLong(String jdbcUrl, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, TestPostgres.get().user(), TestPostgres.get().password());
-             ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return TestPostgres.get().queryLong(jdbcUrl, sql);
     }
 
     private static void execute(String jdbcUrl, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, TestPostgres.get().user(), TestPostgres.get().password())) {
-            c.createStatement().execute(sql);
-        }
+        TestPostgres.get().execute(jdbcUrl, sql);
     }
 
     @Test
