@@ -10,7 +10,6 @@ CREATE TABLE dra_sync_jobs (
     owner            text,
     created_at       timestamptz NOT NULL DEFAULT now(),
     started_at       timestamptz,
-    heartbeat_at     timestamptz,
     finished_at      timestamptz,
     error_message    text,
     retry_of         bigint      REFERENCES dra_sync_jobs (id) ON DELETE SET NULL,
@@ -22,6 +21,14 @@ CREATE UNIQUE INDEX dra_sync_jobs_one_active_per_source
     ON dra_sync_jobs (data_source_id) WHERE status IN ('queued', 'running');
 CREATE INDEX dra_sync_jobs_queued ON dra_sync_jobs (id) WHERE status = 'queued';
 CREATE INDEX dra_sync_jobs_source ON dra_sync_jobs (data_source_id, id DESC);
+
+-- Heartbeats of running jobs, apart from the job rows: a sync locks its job row while it changes a live table
+-- (fencing), and the heartbeat must not wait for that.
+CREATE TABLE dra_sync_job_heartbeats (
+    job_id       bigint      PRIMARY KEY REFERENCES dra_sync_jobs (id) ON DELETE CASCADE,
+    owner        text        NOT NULL,
+    heartbeat_at timestamptz NOT NULL DEFAULT now()
+);
 
 ALTER TABLE dra_mongodb_sync_history
     ADD COLUMN job_id bigint REFERENCES dra_sync_jobs (id) ON DELETE SET NULL;

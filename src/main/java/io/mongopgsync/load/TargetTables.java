@@ -28,6 +28,11 @@ public class TargetTables {
         this.jdbc = jdbc;
     }
 
+    /** The target schema, should its name have changed since Flyway created the first one. */
+    public void ensureSchema(String schema) {
+        jdbc.sql("CREATE SCHEMA IF NOT EXISTS " + quote(schema)).update();
+    }
+
     public boolean exists(String schema, String table) {
         return jdbc.sql("SELECT to_regclass(:name) IS NOT NULL").param("name", qualified(schema, table))
                 .query(Boolean.class).single();

@@ -623,11 +623,23 @@ public class CollectionSyncSteps {
         }
     }
 
+    /**
+     * The message that says what went wrong: wrappers (Camel's, executors') are skipped, a Spring data-access
+     * error gives its driver's message, and the service's own exceptions speak for themselves.
+     */
     static String rootMessage(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        Throwable t = failure;
+        while (t.getCause() != null && t.getCause() != t && (t instanceof org.apache.camel.CamelException
+                || t instanceof org.apache.camel.RuntimeCamelException
+                || t instanceof java.util.concurrent.ExecutionException || t.getMessage() == null)) {
+            t = t.getCause();
         }
+        if (t instanceof DataAccessException dataAccess) {
+            Throwable specific = dataAccess.getMostSpecificCause();
+            return specific.getMessage() == null ? specific.getClass().getSimpleName() : specific.getMessage();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
         String text = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
         return root == failure ? text : failure.getClass().getSimpleName() + ": " + text;
     }

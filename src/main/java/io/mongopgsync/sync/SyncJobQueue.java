@@ -21,7 +21,8 @@ import org.springframework.stereotype.Repository;
 public class SyncJobQueue {
 
     private static final String COLUMNS = "id, data_source_id, sync_type, trigger, status, cancel_requested, owner, "
-            + "created_at, started_at, heartbeat_at, finished_at, error_message, retry_of, details::text AS details";
+            + "created_at, started_at, (SELECT h.heartbeat_at FROM dra_sync_job_heartbeats h WHERE h.job_id = id) "
+            + "AS heartbeat_at, finished_at, error_message, retry_of, details::text AS details";
 
     private final JdbcClient jdbc;
 
@@ -100,11 +101,15 @@ public class SyncJobQueue {
                 .param("source", sourceId).param("limit", limit).query(SyncJobQueue::map).list();
     }
 
-    /** Claims the oldest queued job, or none. */
+    /** Claims the oldest queued job, or none; its first heartbeat is written in the same statement. */
     public Optional<SyncJob> claim(String owner) {
-        return jdbc.sql("UPDATE dra_sync_jobs SET status = 'running', started_at = now(), heartbeat_at = now(), "
+        return jdbc.sql("WITH claimed AS (UPDATE dra_sync_jobs SET status = 'running', started_at = now(), "
                         + "owner = :owner WHERE id = (SELECT id FROM dra_sync_jobs WHERE status = 'queued' "
-                        + "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS)
+                        + "ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING *), "
+                        + "beat AS (INSERT INTO dra_sync_job_heartbeats (job_id, owner) SELECT id, owner FROM claimed) "
+                        + "SELECT id, data_source_id, sync_type, trigger, status, cancel_requested, owner, created_at, "
+                        + "started_at, now() AS heartbeat_at, finished_at, error_message, retry_of, details::text AS details "
+                        + "FROM claimed")
                 .param("owner", owner).query(SyncJobQueue::map).optional();
     }
 
@@ -117,8 +122,10 @@ public class SyncJobQueue {
         java.util.Set<Long> held = new java.util.HashSet<>();
         java.util.Set<Long> cancel = new java.util.HashSet<>();
         if (!jobIds.isEmpty()) {
-            jdbc.sql("UPDATE dra_sync_jobs SET heartbeat_at = now() WHERE id IN (:ids) AND status = 'running' "
-                            + "AND owner = :owner RETURNING id, cancel_requested")
+            // Reads the job rows without locking them: a running sync may hold its job row locked.
+            jdbc.sql("UPDATE dra_sync_job_heartbeats h SET heartbeat_at = now() FROM dra_sync_jobs j "
+                            + "WHERE h.job_id = j.id AND h.job_id IN (:ids) AND h.owner = :owner AND j.owner = :owner "
+                            + "AND j.status = 'running' RETURNING h.job_id AS id, j.cancel_requested")
                     .param("ids", jobIds).param("owner", owner)
                     .query(rs -> {
                         held.add(rs.getLong("id"));
@@ -156,7 +163,8 @@ public class SyncJobQueue {
     /** Running jobs whose owner has been silent longer than the lease: their instance is gone. */
     public List<SyncJob> stale(Duration lease) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM dra_sync_jobs WHERE status = 'running' "
-                        + "AND heartbeat_at < now() - make_interval(secs => :secs)")
+                        + "AND NOT EXISTS (SELECT 1 FROM dra_sync_job_heartbeats h WHERE h.job_id = dra_sync_jobs.id "
+                        + "AND h.heartbeat_at >= now() - make_interval(secs => :secs))")
                 .param("secs", lease.toMillis() / 1000.0).query(SyncJobQueue::map).list();
     }
 
@@ -172,7 +180,8 @@ public class SyncJobQueue {
     public boolean markInterrupted(long jobId, String owner, Duration silentFor, String reason) {
         return jdbc.sql("UPDATE dra_sync_jobs SET status = 'failed', finished_at = now(), error_message = :reason "
                         + "WHERE id = :id AND status = 'running' AND owner = :owner "
-                        + "AND heartbeat_at <= now() - make_interval(secs => :secs)")
+                        + "AND NOT EXISTS (SELECT 1 FROM dra_sync_job_heartbeats h WHERE h.job_id = dra_sync_jobs.id "
+                        + "AND h.heartbeat_at > now() - make_interval(secs => :secs))")
                 .param("id", jobId).param("owner", owner).param("reason", reason)
                 .param("secs", silentFor.toMillis() / 1000.0).update() == 1;
     }

@@ -47,11 +47,12 @@ public class SyncJobRunner {
     private final JobWorker worker;
     private final Interruptions interruptions;
     private final JobOutcomes outcomes;
+    private final io.mongopgsync.load.TargetTables tables;
 
     public SyncJobRunner(DataSourceRepository sources, MongoConnections connections, SyncJobQueue queue,
                          SyncHistory history, TableRegistry registry, ProducerTemplate producer, CamelContext camel,
                          SyncProperties properties, ObjectMapper json, JobWorker worker, Interruptions interruptions,
-                         JobOutcomes outcomes) {
+                         JobOutcomes outcomes, io.mongopgsync.load.TargetTables tables) {
         this.sources = sources;
         this.connections = connections;
         this.queue = queue;
@@ -64,6 +65,7 @@ public class SyncJobRunner {
         this.worker = worker;
         this.interruptions = interruptions;
         this.outcomes = outcomes;
+        this.tables = tables;
     }
 
     /** Runs the job to its end (called by the sync-job route). */
@@ -76,6 +78,7 @@ public class SyncJobRunner {
         }
         DataSourceRecord source = found.get();
         sources.markInProgress(source.id());
+        tables.ensureSchema(properties.targetSchema());
         EffectiveConfig config = EffectiveConfig.of(SyncConfig.fromStored(source.syncConfigJson(), json),
                 properties.defaults());
         try (MongoConnections.Lease mongo = connections.lease(source)) {

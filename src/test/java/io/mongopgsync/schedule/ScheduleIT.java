@@ -83,7 +83,7 @@ class ScheduleIT {
                 + "data_source_id = ? AND status = 'skipped' AND trigger = 'schedule'").param(id).query(Long.class).single() >= 1);
         String reason = jdbc.sql("SELECT error_message FROM dra_sync_jobs WHERE data_source_id = ? AND status = 'skipped' "
                 + "LIMIT 1").param(id).query(String.class).single();
-        assertThat(reason).contains("already running");
+        assertThat(reason).startsWith("skipped: a sync is already").contains("as job");
         sync.api().put("/api/data-sources/" + id + "/sync-config", ApiClient.json(Map.of("initialSync", false)));
         sync.awaitIdle(id, Duration.ofMinutes(1));
     }
@@ -106,5 +106,30 @@ class ScheduleIT {
                 .query(Long.class).single()).isEqualTo(2);
         assertThat(sync.api().get("/api/data-sources/" + id + "/jobs").json().findValuesAsText("trigger"))
                 .containsExactly("registration");
+    }
+
+    @Test
+    void shouldChangeATriggerWhenTheScheduleChanges() {
+        SyncClient sync = new SyncClient(new ApiClient(port));
+        long id = sync.createSource("resched", "mongodb://127.0.0.1:1/x", "x", Map.of());
+
+        sync.api().put("/api/data-sources/" + id + "/sync-config",
+                ApiClient.json(Map.of("schedule", "0 3 * * *", "initialSync", false)));
+        String first = cron(id);
+        sync.api().put("/api/data-sources/" + id + "/sync-config",
+                ApiClient.json(Map.of("schedule", "30 4 * * 1-5", "scheduleTimeZone", "Europe/Berlin", "initialSync", false)));
+
+        assertThat(first).isEqualTo("0 0 3 * * ?");
+        assertThat(cron(id)).isEqualTo("0 30 4 ? * MON,TUE,WED,THU,FRI");
+        assertThat(jdbc.sql("SELECT time_zone_id FROM qrtz_cron_triggers WHERE trigger_name = ?").param("source-" + id)
+                .query(String.class).single()).isEqualTo("Europe/Berlin");
+        assertThat(sync.api().delete("/api/data-sources/" + id).status()).isEqualTo(204);
+        assertThat(jdbc.sql("SELECT count(*) FROM qrtz_triggers WHERE trigger_name = ?").param("source-" + id)
+                .query(Long.class).single()).isZero();
+    }
+
+    private String cron(long id) {
+        return jdbc.sql("SELECT cron_expression FROM qrtz_cron_triggers WHERE trigger_name = ?").param("source-" + id)
+                .query(String.class).single();
     }
 }

@@ -32,8 +32,7 @@ public final class ServiceProcess implements AutoCloseable {
             throws IOException {
         int port = freePort();
         Path log = Path.of("target", "service-" + name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command(jvmOptions, port, properties)).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        ProcessBuilder builder = processBuilder(command(jvmOptions, port, properties), log);
         ServiceProcess service = new ServiceProcess(builder.start(), port, log);
         ApiClient api = new ApiClient(port);
         try {
@@ -105,13 +104,22 @@ public final class ServiceProcess implements AutoCloseable {
     /** Runs the service and waits for it to exit (for start-up failures). */
     public static Exit runToExit(String name, Map<String, String> properties, Duration timeout) throws Exception {
         Path log = Path.of("target", "service-" + name + ".log");
-        Process process = new ProcessBuilder(command(List.of(), freePort(), properties)).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        Process process = processBuilder(command(List.of(), freePort(), properties), log).start();
         if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
             process.destroyForcibly().waitFor();
             throw new AssertionError("service " + name + " did not exit within " + timeout);
         }
         return new Exit(process.exitValue(), Files.readString(log));
+    }
+
+    /** Settings the test passes as properties must not come from the test's own environment as well. */
+    private static final List<String> ENVIRONMENT_NOT_INHERITED = List.of("MONGODB_URI", "SYNC_SECRET_KEY", "DB_URL",
+            "DB_USER", "DB_PASSWORD", "SYNC_DEMO_ENABLED", "DEMO_MONGO_PORT", "SERVER_PORT", "SYNC_TARGET_SCHEMA");
+
+    private static ProcessBuilder processBuilder(List<String> command, Path log) {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ENVIRONMENT_NOT_INHERITED.forEach(builder.environment()::remove);
+        return builder;
     }
 
     private static List<String> command(List<String> jvmOptions, int port, Map<String, String> properties) {

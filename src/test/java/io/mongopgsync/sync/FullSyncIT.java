@@ -85,8 +85,10 @@ class FullSyncIT {
     void shouldRemoveRowsOfDocumentsDeletedInMongoOnResync() {
         insert("items", 500, 0);
         long id = source(Map.of());
-        sync.syncAndWait(id, "full");
+        JsonNode first = sync.syncAndWait(id, "full");
         assertThat(count(id, "items")).isEqualTo(500);
+        assertThat(first.get("total_records_synced").asLong()).isEqualTo(500);
+        java.time.Instant firstSync = java.time.Instant.parse(first.get("last_sync_at").asText());
 
         db.getCollection("items").deleteMany(Filters.in("_id", 3, 7, 11));
         db.getCollection("items").insertOne(new Document("_id", 9999).append("name", "new"));
@@ -98,6 +100,15 @@ class FullSyncIT {
                 .query(Long.class).single()).isZero();
         assertThat(jdbc.sql("SELECT name FROM " + qualified(id, "items") + " WHERE _id = '9999'")
                 .query(String.class).single()).isEqualTo("new");
+        assertThat(status.get("total_records_synced").asLong()).isEqualTo(500 + 498);
+        assertThat(java.time.Instant.parse(status.get("last_sync_at").asText())).isAfter(firstSync);
+        JsonNode history = status.get("history");
+        assertThat(history.get(0).get("id").asLong()).isGreaterThan(history.get(1).get("id").asLong());
+        assertThat(history.get(0).get("records_synced").asLong()).isEqualTo(498);
+        JsonNode second = api.get("/api/data-sources/" + id + "/history?limit=1&offset=1").json();
+        assertThat(second.get("total").asLong()).isEqualTo(2);
+        assertThat(second.get("items").get(0).get("records_synced").asLong()).isEqualTo(500);
+        assertThat(api.get("/api/data-sources/" + id + "/history?limit=0").status()).isEqualTo(400);
     }
 
     @Test
@@ -175,11 +186,15 @@ class FullSyncIT {
     @Test
     void shouldCancelAndLeaveLiveTablesAsTheyWere() {
         insert("slow", 300, 0);
-        long id = source(Map.of());
+        long id = source(Map.of("batchSize", 100));
         sync.syncAndWait(id, "full");
         insert("slow", 40_000, 1000);
 
         long job = sync.trigger(id, "full");
+        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            JsonNode current = api.get("/api/data-sources/" + id + "/sync-status").json().get("current");
+            return current.size() > 0 && current.get(0).get("processed").asLong() > 0;
+        });
         ApiClient.Response cancel = api.post("/api/data-sources/" + id + "/sync/cancel", null);
         JsonNode status = sync.awaitIdle(id, Duration.ofMinutes(2));
 
@@ -430,7 +445,8 @@ class FullSyncIT {
         JsonNode current = during[0].get("current").get(0);
         assertThat(current.get("collection").asText()).isEqualTo("progress");
         assertThat(current.get("total").asLong()).isEqualTo(30_000);
-        assertThat(current.get("percent").asDouble()).isBetween(0.0, 100.0);
+        assertThat(current.get("percent").asDouble())
+                .isCloseTo(current.get("processed").asLong() * 100.0 / 30_000, org.assertj.core.data.Offset.offset(0.1));
         assertThat(during[0].get("sync_status").asText()).isEqualTo("in_progress");
     }
 

@@ -64,6 +64,26 @@ class IncrementalSyncIT {
         return "dra_mongodb.\"" + sync.table(id, "orders") + "\"";
     }
 
+    /** _id -> "status/amount/updatedAt" as the table holds them. */
+    private Map<String, String> tableRows(long id) {
+        Map<String, String> rows = new HashMap<>();
+        jdbc.sql("SELECT _id, status, amount, updatedat FROM " + table(id)).query(rs -> {
+            rows.put(rs.getString(1), rs.getString(2) + "/" + rs.getString(3) + "/"
+                    + rs.getTimestamp(4).toInstant().toEpochMilli());
+        });
+        return rows;
+    }
+
+    /** The same, as MongoDB holds them. */
+    private Map<String, String> mongoRows() {
+        Map<String, String> docs = new HashMap<>();
+        for (Document d : orders.find()) {
+            docs.put(String.valueOf(d.get("_id")), d.get("status") + "/" + d.get("amount") + "/"
+                    + d.getDate("updatedAt").getTime());
+        }
+        return docs;
+    }
+
     private Map<String, String> tableStatuses(long id) {
         Map<String, String> rows = new HashMap<>();
         jdbc.sql("SELECT _id, status FROM " + table(id)).query(rs -> {
@@ -100,7 +120,7 @@ class IncrementalSyncIT {
         assertThat(row.get("sync_metadata").get("mode").asText()).isEqualTo("incremental");
         assertThat(row.get("sync_metadata").get("deletes").asText()).contains("not detected");
         assertThat(row.get("sync_metadata").get("watermark").get("field").asText()).isEqualTo("updatedAt");
-        assertThat(tableStatuses(id)).isEqualTo(mongoStatuses());
+        assertThat(tableRows(id)).isEqualTo(mongoRows()).hasSize(1000);
         assertThat(jdbc.sql("SELECT count(*) FROM " + table(id) + " WHERE status = 'shipped'").query(Long.class).single())
                 .isEqualTo(10);
     }
@@ -251,5 +271,42 @@ class IncrementalSyncIT {
         assertThat(jdbc.sql("SELECT obj_description(CAST(? AS regclass), 'pg_class')").param("public." + view)
                 .query(String.class).single()).isEqualTo("order amounts");
         jdbc.sql("DROP VIEW public." + view).update();
+    }
+
+    @Test
+    void shouldFinishOtherCollectionsAndKeepTheWatermarkWhenOneCollectionFails() {
+        db.getCollection("customers").insertOne(new Document("_id", 1).append("name", "Ada")
+                .append("updatedAt", Date.from(PAST)));
+        long id = source(Map.of());
+        sync.syncAndWait(id, "full");
+        String view = "next_amounts_" + UUID.randomUUID().toString().substring(0, 6);
+        jdbc.sql("CREATE VIEW public." + view + " AS SELECT _id, amount + 1 AS next FROM " + table(id)).update();
+        Date now = new Date();
+        orders.updateOne(Filters.eq("_id", 5), Updates.combine(Updates.set("amount", "unknown"), Updates.set("updatedAt", now)));
+        db.getCollection("customers").updateOne(Filters.eq("_id", 1), Updates.combine(Updates.set("name", "Ada L."),
+                Updates.set("updatedAt", now)));
+
+        long failedJob = sync.trigger(id, "incremental");
+        JsonNode status = sync.awaitIdle(id, Duration.ofMinutes(1));
+
+        assertThat(status.get("sync_status").asText()).isEqualTo("failed");
+        assertThat(status.get("sync_error_message").asText()).contains("1 of 2 collections").contains("orders")
+                .contains(view);
+        Map<String, JsonNode> rows = sync.historyOfJob(id, failedJob);
+        assertThat(rows.get("orders").get("status").asText()).isEqualTo("failed");
+        assertThat(rows.get("orders").get("sync_metadata").has("watermark")).isFalse();
+        assertThat(rows.get("customers").get("status").asText()).isEqualTo("completed");
+        assertThat(jdbc.sql("SELECT name FROM dra_mongodb.\"" + sync.table(id, "customers") + "\"").query(String.class)
+                .single()).isEqualTo("Ada L.");
+        assertThat(jdbc.sql("SELECT amount FROM " + table(id) + " WHERE _id = '5'").query(String.class).single())
+                .isEqualTo("5");
+
+        jdbc.sql("DROP VIEW public." + view).update();
+        long retry = sync.trigger(id, "incremental");
+        sync.awaitIdle(id, Duration.ofMinutes(1));
+
+        assertThat(sync.historyOfJob(id, retry).get("orders").get("records_synced").asLong()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT amount FROM " + table(id) + " WHERE _id = '5'").query(String.class).single())
+                .isEqualTo("unknown");
     }
 }

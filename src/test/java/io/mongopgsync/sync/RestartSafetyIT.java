@@ -124,8 +124,12 @@ class RestartSafetyIT {
             legacySource = sync.createSource("legacy", TestMongo.get().uri(database), database, Map.of("initialSync", true));
             assertThat(sync.job(queuedSource, queuedJob).get("status").asText()).isEqualTo("queued");
         }
-        // a source registered before jobs existed: no job rows at all
+        // a source registered before jobs and schedules existed: no job rows, and a schedule without a trigger
         execute(jdbcUrl, "DELETE FROM dra_sync_jobs WHERE data_source_id = " + legacySource);
+        execute(jdbcUrl, "UPDATE dra_data_sources SET sync_config = sync_config || '{\"schedule\": \"0 5 * * *\"}' "
+                + "WHERE id = " + legacySource);
+        assertThat(queryLong(jdbcUrl, "SELECT count(*) FROM qrtz_triggers WHERE trigger_name = 'source-" + legacySource
+                + "'")).isZero();
 
         try (ServiceProcess second = ServiceProcess.start("queued-b", List.of(), ServiceProcess.baseProperties(jdbcUrl))) {
             SyncClient sync = new SyncClient(second.api());
@@ -136,6 +140,8 @@ class RestartSafetyIT {
                     "completed".equals(second.api().get("/api/data-sources/" + legacySource).json().get("syncStatus").asText()));
             assertThat(second.api().get("/api/data-sources/" + legacySource + "/jobs").json().findValuesAsText("trigger"))
                     .containsExactly("startup");
+            assertThat(queryLong(jdbcUrl, "SELECT count(*) FROM qrtz_cron_triggers WHERE trigger_name = 'source-"
+                    + legacySource + "' AND cron_expression = '0 0 5 * * ?'")).isEqualTo(1);
         }
     }
 }
