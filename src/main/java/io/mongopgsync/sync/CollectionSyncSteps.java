@@ -640,9 +640,6 @@ public class CollectionSyncSteps {
         }
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
-        String text = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        return root == failure ? text : failure.getClass().getSimpleName() + ": " + text;
-    }
 
     // ---------------------------------------------------------------------------------------------- helpers
 
