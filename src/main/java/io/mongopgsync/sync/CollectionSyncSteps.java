@@ -318,8 +318,9 @@ public class CollectionSyncSteps {
     }
 
     /**
-     * One transaction per batch: schema changes on the live table, COPY into a temporary staging table, then an
-     * upsert keeping the last version of each _id; rows whose document did not change are left alone.
+     * Per batch: schema changes on the live table in a short transaction of their own, then one transaction with
+     * COPY into a temporary staging table and an upsert keeping the last version of each _id; rows whose
+     * document did not change are left alone.
      */
     private void mergeIntoLive(CollectionRun run, List<BsonDocument> docs, List<TableSchema.Change> changes) {
         List<CopyLoader.Row> rows = rows(run, docs);
@@ -333,8 +334,13 @@ public class CollectionSyncSteps {
         updates.append(quote(TableSchema.SOURCE_DOCUMENT)).append(" = EXCLUDED.").append(quote(TableSchema.SOURCE_DOCUMENT))
                 .append(", ").append(quote(TableSchema.IMPORTED_AT)).append(" = now()");
         long[] changed = new long[1];
+        // Schema changes commit on their own, so readers wait for the DDL only, not for the batch behind it.
+        applyToLive(run, changes);
         CopyLoader.Result result = transaction.execute(status -> {
-            applyLiveChanges(run, changes);
+            fence(run);
+            if (run.tableSchema.takeChanged()) {
+                registry.saveColumns(run.source.id(), run.collection, run.tableSchema.columns());
+            }
             Connection connection = DataSourceUtils.getConnection(dataSource);
             try (var statement = connection.createStatement()) {
                 statement.execute("CREATE TEMP TABLE " + staging + " (LIKE " + live + " INCLUDING DEFAULTS) ON COMMIT DROP");
