@@ -51,6 +51,14 @@ public final class SyncClient {
         return last[0];
     }
 
+    /** Waits until the running sync of the source has loaded its first batch. */
+    public void awaitFirstBatch(long sourceId) {
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            JsonNode current = api.get("/api/data-sources/" + sourceId + "/sync-status").json().get("current");
+            return current.size() > 0 && current.get(0).get("processed").asLong() > 0;
+        });
+    }
+
     public JsonNode syncAndWait(long sourceId, String syncType) {
         trigger(sourceId, syncType);
         return awaitIdle(sourceId, Duration.ofMinutes(3));

@@ -191,10 +191,7 @@ class FullSyncIT {
         insert("slow", 40_000, 1000);
 
         long job = sync.trigger(id, "full");
-        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            JsonNode current = api.get("/api/data-sources/" + id + "/sync-status").json().get("current");
-            return current.size() > 0 && current.get(0).get("processed").asLong() > 0;
-        });
+        sync.awaitFirstBatch(id);
         ApiClient.Response cancel = api.post("/api/data-sources/" + id + "/sync/cancel", null);
         JsonNode status = sync.awaitIdle(id, Duration.ofMinutes(2));
 
@@ -512,10 +509,7 @@ class FullSyncIT {
         insert("contested", 40_000, 1000);
 
         long job = sync.trigger(id, "full");
-        org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(20)).until(() -> {
-            JsonNode current = api.get("/api/data-sources/" + id + "/sync-status").json().get("current");
-            return current.size() > 0 && current.get(0).get("processed").asLong() > 0;
-        });
+        sync.awaitFirstBatch(id);
         jdbc.sql("UPDATE dra_sync_jobs SET owner = 'another-instance' WHERE id = ?").param(job).update();
 
         org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1)).until(() ->

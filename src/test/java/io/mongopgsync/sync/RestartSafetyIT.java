@@ -55,10 +55,7 @@ class RestartSafetyIT {
             SyncClient sync = new SyncClient(first.api());
             sourceId = sync.createSource("crash", TestMongo.get().uri(database), database, Map.of("batchSize", 100));
             crashedJob = sync.trigger(sourceId, "full");
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() -> {
-                JsonNode current = first.api().get("/api/data-sources/" + sourceId + "/sync-status").json().get("current");
-                return current.size() > 0 && current.get(0).get("processed").asLong() > 0;
-            });
+            sync.awaitFirstBatch(sourceId);
             first.kill();
         }
         assertThat(queryLong(jdbcUrl, "SELECT count(*) FROM dra_sync_jobs WHERE status = 'running'")).isEqualTo(1);
@@ -94,10 +91,7 @@ class RestartSafetyIT {
             SyncClient sync = new SyncClient(service.api());
             sourceId = sync.createSource("graceful", TestMongo.get().uri(database), database, Map.of("batchSize", 100));
             job = sync.trigger(sourceId, "full");
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(50)).until(() -> {
-                JsonNode current = service.api().get("/api/data-sources/" + sourceId + "/sync-status").json().get("current");
-                return current.size() > 0 && current.get(0).get("processed").asLong() > 0;
-            });
+            sync.awaitFirstBatch(sourceId);
         }
         assertThat(queryLong(jdbcUrl, "SELECT count(*) FROM dra_sync_jobs WHERE id = " + job
                 + " AND status = 'failed' AND error_message LIKE 'interrupted%'")).isEqualTo(1);

@@ -1,7 +1,6 @@
 package io.mongopgsync.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.ConnectionString;
@@ -50,10 +49,7 @@ class RetryIT {
                     + "?directConnection=true", database, Map.of("batchSize", 100));
 
             long job = sync.trigger(id, "full");
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(20)).until(() -> {
-                JsonNode current = sync.api().get("/api/data-sources/" + id + "/sync-status").json().get("current");
-                return current.size() > 0 && current.get(0).get("processed").asLong() > 0;
-            });
+            sync.awaitFirstBatch(id);
             proxy.cutConnections();
             JsonNode status = sync.awaitIdle(id, Duration.ofMinutes(2));
 
