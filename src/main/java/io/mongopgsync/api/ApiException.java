@@ -24,14 +24,6 @@ public class ApiException extends RuntimeException {
         return new ApiException(404, "not_found", what + " " + id + " does not exist");
     }
 
-    public static ApiException badRequest(String message) {
-        return new ApiException(400, "bad_request", message);
-    }
-
-    public static ApiException conflict(String message) {
-        return new ApiException(409, "conflict", message);
-    }
-
     public int status() {
         return status;
     }

@@ -35,6 +35,15 @@ public class DemoSetup implements ApplicationRunner {
         this.demo = properties.demo();
     }
 
+    /** The stored connection string, or null when it was encrypted under another key (an earlier SYNC_SECRET_KEY). */
+    private String decryptable(io.mongopgsync.source.DataSourceRecord source) {
+        try {
+            return connections.connectionString(source);
+        } catch (IllegalStateException e) {
+            return null;
+        }
+    }
+
     @Override
     public void run(ApplicationArguments args) {
         String uri = server.connectionString() + "/" + DATABASE;
@@ -44,7 +53,7 @@ public class DemoSetup implements ApplicationRunner {
                     written, DATABASE);
         }
         sources.list().stream().filter(s -> s.name().equals(demo.sourceName())).findFirst().ifPresentOrElse(existing -> {
-            if (!connections.connectionString(existing).equals(uri)) {
+            if (!uri.equals(decryptable(existing))) {
                 sources.update(existing.id(), new DataSourceService.Changes(null, null, uri, DATABASE, null));
                 log.info("Demo data source '{}' (id {}) now points at {}", existing.name(), existing.id(), uri);
             } else {

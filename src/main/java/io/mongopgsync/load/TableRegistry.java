@@ -89,24 +89,30 @@ public class TableRegistry {
                 .param("source", sourceId).param("collection", collection).query(TableRegistry::column).list();
     }
 
-    /** Records the columns as they now are in the live table; call inside the transaction that changed it. */
+    /**
+     * Records the columns as they now are in the live table, in one statement however wide the table is; call
+     * inside the transaction that changed it.
+     */
     public void saveColumns(long sourceId, String collection, List<TableSchema.Column> columns) {
-        for (TableSchema.Column c : columns) {
+        if (!columns.isEmpty()) {
             jdbc.sql("INSERT INTO dra_mongodb_columns (data_source_id, collection_name, field_name, column_name, "
-                            + "column_type, bson_types) VALUES (:source, :collection, :field, :column, :type, "
-                            + "CAST(:types AS text[])) ON CONFLICT (data_source_id, collection_name, field_name) DO UPDATE "
+                            + "column_type, bson_types) SELECT :source, :collection, c.field, c.name, c.type, "
+                            + "string_to_array(c.bson, ',') FROM unnest(CAST(:fields AS text[]), CAST(:names AS text[]), "
+                            + "CAST(:types AS text[]), CAST(:bson AS text[])) AS c(field, name, type, bson) "
+                            + "ON CONFLICT (data_source_id, collection_name, field_name) DO UPDATE "
                             + "SET column_type = EXCLUDED.column_type, bson_types = EXCLUDED.bson_types, updated_at = now()")
-                    .param("source", sourceId).param("collection", collection).param("field", c.field())
-                    .param("column", c.name()).param("type", c.type().sql())
-                    .param("types", c.bsonTypes().toArray(new String[0])).update();
+                    .param("source", sourceId).param("collection", collection)
+                    .param("fields", columns.stream().map(TableSchema.Column::field).toArray(String[]::new))
+                    .param("names", columns.stream().map(TableSchema.Column::name).toArray(String[]::new))
+                    .param("types", columns.stream().map(c -> c.type().sql()).toArray(String[]::new))
+                    // BSON type names are plain words: a comma-joined list round-trips exactly
+                    .param("bson", columns.stream().map(c -> String.join(",", c.bsonTypes())).toArray(String[]::new))
+                    .update();
         }
         jdbc.sql("UPDATE dra_mongodb_tables SET updated_at = now() WHERE data_source_id = :source "
                 + "AND collection_name = :collection").param("source", sourceId).param("collection", collection).update();
     }
 
-    public void forget(long sourceId) {
-        jdbc.sql("DELETE FROM dra_mongodb_tables WHERE data_source_id = :source").param("source", sourceId).update();
-    }
 
     private static TableSchema.Column column(ResultSet rs, int n) throws SQLException {
         Array array = rs.getArray("bson_types");

@@ -126,12 +126,6 @@ public class TargetTables {
         jdbc.sql("ALTER INDEX " + qualified(schema, from) + " RENAME TO " + quote(to)).update();
     }
 
-    public List<String> indexNames(String schema, String table) {
-        return jdbc.sql("SELECT indexname FROM pg_indexes WHERE schemaname = :schema AND tablename = :table "
-                        + "ORDER BY indexname")
-                .param("schema", schema).param("table", table).query(String.class).list();
-    }
-
     /** A view (or materialized view) that depends on a table, with what it takes to recreate it as it was. */
     public record DependentView(String schema, String name, boolean materialized, String definition, String options,
                                 int depth, String owner, String comment, boolean populated, List<String> indexes,
@@ -288,12 +282,6 @@ public class TargetTables {
 
     public void drop(String schema, String table) {
         jdbc.sql("DROP TABLE " + qualified(schema, table)).update();
-    }
-
-    public List<String> columnTypes(String schema, String table) {
-        return jdbc.sql("SELECT column_name || ' ' || data_type FROM information_schema.columns "
-                        + "WHERE table_schema = :schema AND table_name = :table ORDER BY ordinal_position")
-                .param("schema", schema).param("table", table).query(String.class).list();
     }
 
     /** Whether this type may carry a btree index (JSONB gets GIN instead). */

@@ -2,7 +2,6 @@ package io.mongopgsync.mapping;
 
 import java.math.BigDecimal;
 import java.util.regex.Pattern;
-import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.bson.types.Decimal128;
 
@@ -75,10 +74,5 @@ public final class IdEncoder {
             return "0";
         }
         return value.stripTrailingZeros().toPlainString();
-    }
-
-    /** The id of a document, or null when it has none (MongoDB always sets one on insert). */
-    public static BsonValue idOf(BsonDocument document) {
-        return document.get("_id");
     }
 }

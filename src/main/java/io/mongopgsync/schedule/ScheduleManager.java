@@ -94,15 +94,6 @@ public class ScheduleManager {
         }
     }
 
-    /** Whether the source has a trigger in the job store. */
-    public boolean isScheduled(long sourceId) {
-        try {
-            return scheduler.checkExists(triggerKey(sourceId));
-        } catch (SchedulerException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @EventListener
     public void onCreated(DataSourceEvents.Created event) {
         apply(event.source().id(), event.config());

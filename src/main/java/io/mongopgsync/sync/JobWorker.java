@@ -208,14 +208,6 @@ public class JobWorker {
         return stopping;
     }
 
-    public String owner() {
-        return owner;
-    }
-
-    public Set<Long> runningJobIds() {
-        return Set.copyOf(running.keySet());
-    }
-
     /**
      * On shutdown, before Camel stops its routes, running jobs stop at their next batch (live tables stay as they
      * were) and are queued again at once, so the next instance resumes them without waiting for the lease.

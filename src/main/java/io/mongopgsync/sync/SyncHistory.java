@@ -48,11 +48,6 @@ public class SyncHistory {
                 .param("id", historyId).param("metadata", metadataJson).update();
     }
 
-    public void setSyncType(long historyId, SyncType type) {
-        jdbc.sql("UPDATE dra_mongodb_sync_history SET sync_type = :type WHERE id = :id")
-                .param("id", historyId).param("type", type.value()).update();
-    }
-
     public void finish(long historyId, String status, long synced, long failed, String error, String metadataJson) {
         jdbc.sql("UPDATE dra_mongodb_sync_history SET status = :status, records_synced = :synced, "
                         + "records_failed = :failed, error_message = :error, completed_at = now(), "
@@ -84,11 +79,6 @@ public class SyncHistory {
         return jdbc.sql("SELECT " + COLUMNS + " FROM dra_mongodb_sync_history WHERE data_source_id = :source "
                         + "AND status = 'in_progress' ORDER BY id")
                 .param("source", sourceId).query(SyncHistory::map).list();
-    }
-
-    public List<Row> forJob(long jobId) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM dra_mongodb_sync_history WHERE job_id = :job ORDER BY id")
-                .param("job", jobId).query(SyncHistory::map).list();
     }
 
     /** The newest completed run of a collection, for its watermark and run counter. */

@@ -90,11 +90,6 @@ public class SyncJobQueue {
                 .param("source", sourceId).query(SyncJobQueue::map).optional();
     }
 
-    public Optional<SyncJob> find(long jobId) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM dra_sync_jobs WHERE id = :id").param("id", jobId)
-                .query(SyncJobQueue::map).optional();
-    }
-
     public List<SyncJob> recent(long sourceId, int limit) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM dra_sync_jobs WHERE data_source_id = :source ORDER BY id DESC "
                         + "LIMIT :limit")

@@ -77,6 +77,19 @@ class FullSyncIT {
                 .query(Long.class).single();
     }
 
+    /**
+     * Imports 300 documents, adds 40,000 more and starts a full re-sync, returning once its first batch is in:
+     * a sync that is surely running, over a live table of 300 rows.
+     */
+    private long startLongResyncOf300Rows(long id, String collection) {
+        insert(collection, 300, 0);
+        sync.syncAndWait(id, "full");
+        insert(collection, 40_000, 1000);
+        long job = sync.trigger(id, "full");
+        sync.awaitFirstBatch(id);
+        return job;
+    }
+
     private String qualified(long sourceId, String collection) {
         return "dra_mongodb.\"" + sync.table(sourceId, collection) + "\"";
     }
@@ -185,13 +198,8 @@ class FullSyncIT {
 
     @Test
     void shouldCancelAndLeaveLiveTablesAsTheyWere() {
-        insert("slow", 300, 0);
         long id = source(Map.of("batchSize", 100));
-        sync.syncAndWait(id, "full");
-        insert("slow", 40_000, 1000);
-
-        long job = sync.trigger(id, "full");
-        sync.awaitFirstBatch(id);
+        long job = startLongResyncOf300Rows(id, "slow");
         ApiClient.Response cancel = api.post("/api/data-sources/" + id + "/sync/cancel", null);
         JsonNode status = sync.awaitIdle(id, Duration.ofMinutes(2));
 
@@ -388,6 +396,25 @@ class FullSyncIT {
     }
 
     @Test
+    void shouldSyncOneCollectionAtATimeWithParallelismOne() {
+        for (String name : List.of("p1", "p2", "p3")) {
+            insert(name, 3000, 0);
+        }
+        long id = source(Map.of("parallelism", 1));
+
+        long job = sync.trigger(id, "full");
+        sync.awaitIdle(id, Duration.ofMinutes(1));
+
+        List<JsonNode> rows = new ArrayList<>(sync.historyOfJob(id, job).values());
+        rows.sort(java.util.Comparator.comparing(r -> r.get("started_at").asText()));
+        assertThat(rows).hasSize(3);
+        for (int i = 1; i < rows.size(); i++) {
+            assertThat(java.time.Instant.parse(rows.get(i).get("started_at").asText()))
+                    .isAfterOrEqualTo(java.time.Instant.parse(rows.get(i - 1).get("completed_at").asText()));
+        }
+    }
+
+    @Test
     void shouldHonourIncludeAndExcludeLists() {
         db.getCollection("keep_a").insertOne(new Document("_id", 1));
         db.getCollection("keep_b").insertOne(new Document("_id", 1));
@@ -503,13 +530,8 @@ class FullSyncIT {
 
     @Test
     void shouldStopWithoutSwappingWhenAnotherInstanceTookTheJobOver() {
-        insert("contested", 300, 0);
         long id = source(Map.of("batchSize", 100));
-        sync.syncAndWait(id, "full");
-        insert("contested", 40_000, 1000);
-
-        long job = sync.trigger(id, "full");
-        sync.awaitFirstBatch(id);
+        long job = startLongResyncOf300Rows(id, "contested");
         jdbc.sql("UPDATE dra_sync_jobs SET owner = 'another-instance' WHERE id = ?").param(job).update();
 
         org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1)).until(() ->
