@@ -36,6 +36,12 @@ public class ApiErrorWriter implements Processor {
             if (!api.details().isEmpty()) {
                 body.put("details", api.details());
             }
+        } else if (failure instanceof com.mongodb.MongoException mongo) {
+            status = 502;
+            body.put("error", "mongodb_unreachable");
+            // the driver's messages name hosts and states, never credentials
+            body.put("message", "MongoDB could not be read for this request: "
+                    + (mongo.getMessage() == null ? mongo.getClass().getSimpleName() : mongo.getMessage()));
         } else {
             status = 500;
             String path = exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class);

@@ -91,14 +91,18 @@ public class SyncApi {
     }
 
     public ApiResponse status(@Header("id") String id) {
-        DataSourceRecord source = sources.get(DataSourceApi.parseId(id));
+        long sourceId = DataSourceApi.parseId(id);
+        // the job before the source: a job ends in the transaction that sets the source's status, so a finished
+        // job is never shown next to the status it had while running
+        var activeJob = jobs.active(sourceId);
+        DataSourceRecord source = sources.get(sourceId);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("data_source_id", source.id());
         answer.put("sync_status", source.syncStatus());
         answer.put("last_sync_at", source.lastSyncAt());
         answer.put("total_records_synced", source.totalRecordsSynced());
         answer.put("sync_error_message", source.syncErrorMessage());
-        answer.put("job", jobs.active(source.id()).map(this::job).orElse(null));
+        answer.put("job", activeJob.map(this::job).orElse(null));
         List<Map<String, Object>> current = new ArrayList<>();
         for (SyncHistory.Row row : history.inProgress(source.id())) {
             JsonNode metadata = parse(row.syncMetadataJson());

@@ -24,7 +24,23 @@ public record SyncProperties(
         @Valid @DefaultValue Defaults defaults,
         @Valid @DefaultValue Jobs jobs,
         @Valid @DefaultValue Retry retry,
-        @DefaultValue("10s") @NotNull Duration lockTimeout) {
+        @DefaultValue("10s") @NotNull Duration lockTimeout,
+        @DefaultValue("./routes") String routesDir,
+        @Valid @DefaultValue Events events,
+        @Valid @DefaultValue Transforms transforms) {
+
+    /** Sync lifecycle events and the example webhook listener. */
+    public record Events(@Valid @DefaultValue Webhook webhook) {
+        public record Webhook(@DefaultValue("false") boolean enabled, @DefaultValue("") String url) {
+        }
+    }
+
+    /** Named keys that transform files use to hash or encrypt fields (base64 AES keys for encrypt). */
+    public record Transforms(java.util.Map<String, String> keys) {
+        public Transforms {
+            keys = keys == null ? java.util.Map.of() : java.util.Map.copyOf(keys);
+        }
+    }
 
     /** How the service talks to the MongoDB servers of registered data sources. */
     public record Mongo(

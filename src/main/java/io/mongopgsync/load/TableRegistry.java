@@ -65,6 +65,33 @@ public class TableRegistry {
         throw new IllegalStateException("no free table name for collection " + collection);
     }
 
+    /**
+     * Gives a collection the table name its transforms ask for (first import, or a new name for an imported one).
+     * Refused when another collection has that name or a table of that name exists that the service does not
+     * manage. Call inside the transaction that renames the table.
+     */
+    public void claim(String schema, long sourceId, String collection, String wanted, String current) {
+        Optional<String> owner = jdbc.sql("SELECT data_source_id || '/' || collection_name FROM dra_mongodb_tables "
+                + "WHERE table_name = :table").param("table", wanted).query(String.class).optional();
+        if (owner.isPresent() && !owner.get().equals(sourceId + "/" + collection)) {
+            throw new IllegalStateException("the transforms ask for table " + schema + "." + wanted
+                    + ", but collection " + owner.get() + " is imported there already");
+        }
+        if (owner.isEmpty() && relationExists(schema, wanted)) {
+            throw new IllegalStateException("the transforms ask for table " + schema + "." + wanted
+                    + ", but a table of that name exists that the service does not manage");
+        }
+        if (current == null) {
+            jdbc.sql("INSERT INTO dra_mongodb_tables (data_source_id, collection_name, table_name) "
+                    + "VALUES (:source, :collection, :table)")
+                    .param("source", sourceId).param("collection", collection).param("table", wanted).update();
+        } else {
+            jdbc.sql("UPDATE dra_mongodb_tables SET table_name = :table, updated_at = now() "
+                    + "WHERE data_source_id = :source AND collection_name = :collection")
+                    .param("source", sourceId).param("collection", collection).param("table", wanted).update();
+        }
+    }
+
     private boolean relationExists(String schema, String name) {
         return jdbc.sql("SELECT to_regclass(:name) IS NOT NULL").param("name", Identifiers.qualified(schema, name))
                 .query(Boolean.class).single();

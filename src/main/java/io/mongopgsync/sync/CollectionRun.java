@@ -47,6 +47,10 @@ public final class CollectionRun {
     BsonValue watermarkFrom;
     BsonValue watermarkSeen;
     long incrementalRunsSinceFull;
+    /** The team's filter and steps for this collection (empty when none are declared). */
+    io.mongopgsync.transform.CollectionTransforms transforms = io.mongopgsync.transform.CollectionTransforms.NONE;
+    /** Documents the team's own steps dropped in this attempt. */
+    long droppedByStep;
 
     /** Outcome: null while running, then "completed" or "failed". */
     String status;
@@ -67,6 +71,7 @@ public final class CollectionRun {
         attempts++;
         synced = 0;
         failed = 0;
+        droppedByStep = 0;
         tableSchema = null;
         mapper = null;
         closeCursor();
@@ -118,5 +123,17 @@ public final class CollectionRun {
 
     public String table() {
         return table;
+    }
+
+    public SyncJob job() {
+        return job;
+    }
+
+    public DataSourceRecord source() {
+        return source;
+    }
+
+    public SyncType mode() {
+        return mode;
     }
 }

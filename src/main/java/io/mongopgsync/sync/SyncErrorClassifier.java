@@ -51,7 +51,7 @@ public class SyncErrorClassifier {
         boolean retry = attemptsSoFar < maxAttempts && isRetriable(failure);
         if (retry) {
             log.warn("Collection sync attempt {} of {} failed for a retriable reason, retrying with backoff: {}",
-                    attemptsSoFar, maxAttempts, CollectionSyncSteps.rootMessage(failure));
+                    attemptsSoFar, maxAttempts, RunReport.rootMessage(failure));
         }
         return retry;
     }

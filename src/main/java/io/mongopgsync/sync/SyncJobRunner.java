@@ -48,11 +48,12 @@ public class SyncJobRunner {
     private final Interruptions interruptions;
     private final JobOutcomes outcomes;
     private final io.mongopgsync.load.TargetTables tables;
+    private final SyncEvents events;
 
     public SyncJobRunner(DataSourceRepository sources, MongoConnections connections, SyncJobQueue queue,
                          SyncHistory history, TableRegistry registry, ProducerTemplate producer, CamelContext camel,
                          SyncProperties properties, ObjectMapper json, JobWorker worker, Interruptions interruptions,
-                         JobOutcomes outcomes, io.mongopgsync.load.TargetTables tables) {
+                         JobOutcomes outcomes, io.mongopgsync.load.TargetTables tables, SyncEvents events) {
         this.sources = sources;
         this.connections = connections;
         this.queue = queue;
@@ -66,6 +67,7 @@ public class SyncJobRunner {
         this.interruptions = interruptions;
         this.outcomes = outcomes;
         this.tables = tables;
+        this.events = events;
     }
 
     /** Runs the job to its end (called by the sync-job route). */
@@ -78,6 +80,7 @@ public class SyncJobRunner {
         }
         DataSourceRecord source = found.get();
         sources.markInProgress(source.id());
+        events.jobStarted(job, source.name());
         tables.ensureSchema(properties.targetSchema());
         EffectiveConfig config = EffectiveConfig.of(SyncConfig.fromStored(source.syncConfigJson(), json),
                 properties.defaults());
@@ -153,7 +156,7 @@ public class SyncJobRunner {
             // the route ended without recording an outcome: never leave the history row open
             run.status = "failed";
             run.error = exchange.getException() == null ? "sync ended unexpectedly"
-                    : CollectionSyncSteps.rootMessage(exchange.getException());
+                    : RunReport.rootMessage(exchange.getException());
             if (run.historyId != 0) {
                 history.finish(run.historyId, "failed", run.synced, run.failed, run.error, "{}");
             }
@@ -170,21 +173,25 @@ public class SyncJobRunner {
         List<CollectionRun> failed = runs.stream().filter(r -> !"completed".equals(r.status)).toList();
         if (failed.isEmpty()) {
             outcomes.end(job, "completed", "completed", null, synced);
+            events.jobEnded(job, source.name(), "completed", synced, null);
         } else if (worker.hasLostLease(job.id())) {
             log.warn("Sync job {} of '{}' stopped: its lease was taken over", job.id(), source.name());
             return;
         } else if (worker.isStopping() || Thread.currentThread().isInterrupted()) {
             interruptions.interrupt(job, job.owner(), java.time.Duration.ZERO,
                     "interrupted: the service shut down while the sync ran", synced);
+            events.jobEnded(job, source.name(), "interrupted", synced, "the service shut down while the sync ran");
         } else if (worker.isCancelled(job.id())) {
             long done = runs.size() - failed.size();
             String message = "Sync cancelled by request; " + done + " of " + runs.size()
                     + " collections had completed, the others keep their previous tables";
             outcomes.end(job, "cancelled", "failed", message, synced);
+            events.jobEnded(job, source.name(), "cancelled", synced, message);
         } else {
             String message = "Sync failed for " + failed.size() + " of " + runs.size() + " collections: "
                     + failed.stream().map(r -> r.collection() + " (" + r.error() + ")").collect(Collectors.joining("; "));
             outcomes.end(job, "failed", "failed", message, synced);
+            events.jobEnded(job, source.name(), "failed", synced, message);
         }
         log.info("Sync job {} of '{}' ended: {} collections, {} rows, {} not completed", job.id(), source.name(),
                 runs.size(), synced, failed.size());
@@ -197,6 +204,7 @@ public class SyncJobRunner {
             history.finish(id, "failed", 0, 0, message, "{\"previousTableKept\": true}");
         }
         outcomes.end(job, "failed", "failed", message, 0);
+        events.jobEnded(job, source.name(), "failed", 0, message);
         log.warn("Sync job {} of '{}' failed: {}", job.id(), source.name(), message);
     }
 }

@@ -5,9 +5,9 @@ import org.apache.camel.builder.RouteBuilder;
 import org.springframework.stereotype.Component;
 
 /**
- * The per-collection sync: {@code sync-collection} streams the collection in batches through the loader;
- * {@code sync-collection-attempts} retries it from the start, with exponential backoff, while the failure is
- * retriable, and records the failure once it is not.
+ * {@code sync-collection-attempts} runs a collection's data path ({@code sync-collection}, in
+ * routes/sync-collection.camel.yaml) and retries it from the start, with exponential backoff, while the failure
+ * is retriable; once it is not, the failure is recorded.
  */
 @Component
 public class SyncRoutes extends RouteBuilder {
@@ -32,13 +32,5 @@ public class SyncRoutes extends RouteBuilder {
                     .bean("collectionSync", "fail")
                 .end()
                 .to("direct:sync-collection");
-
-        from("direct:sync-collection").routeId("sync-collection")
-                .errorHandler(noErrorHandler())
-                .bean("collectionSync", "begin")
-                .split(method("collectionSync", "batches")).streaming().stopOnException()
-                    .bean("collectionSync", "load")
-                .end()
-                .bean("collectionSync", "finish");
     }
 }
