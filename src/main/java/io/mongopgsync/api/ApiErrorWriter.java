@@ -1,6 +1,9 @@
 package io.mongopgsync.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mongopgsync.errors.ConflictException;
+import io.mongopgsync.errors.InvalidInputException;
+import io.mongopgsync.errors.NotFoundException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -36,6 +39,19 @@ public class ApiErrorWriter implements Processor {
             if (!api.details().isEmpty()) {
                 body.put("details", api.details());
             }
+        } else if (failure instanceof InvalidInputException invalid) {
+            status = 400;
+            body.put("error", "validation_failed");
+            body.put("message", invalid.getMessage());
+            body.put("details", invalid.fields());
+        } else if (failure instanceof NotFoundException notFound) {
+            status = 404;
+            body.put("error", "not_found");
+            body.put("message", notFound.getMessage());
+        } else if (failure instanceof ConflictException conflict) {
+            status = 409;
+            body.put("error", conflict.code());
+            body.put("message", conflict.getMessage());
         } else if (failure instanceof com.mongodb.MongoException mongo) {
             status = 502;
             body.put("error", "mongodb_unreachable");

@@ -1,8 +1,12 @@
 package io.mongopgsync.api;
 
+import io.mongopgsync.errors.FieldError;
 import java.util.List;
 
-/** An error answered to the client as {@code {error, message, details?}} with the given HTTP status. */
+/**
+ * An error of the REST layer itself (content type, malformed JSON, ids in paths), answered as
+ * {@code {error, message, details?}} with the given HTTP status. Domain errors are in {@code io.mongopgsync.errors}.
+ */
 public class ApiException extends RuntimeException {
 
     private final int status;
@@ -20,10 +24,6 @@ public class ApiException extends RuntimeException {
         this.details = List.copyOf(details);
     }
 
-    public static ApiException notFound(String what, Object id) {
-        return new ApiException(404, "not_found", what + " " + id + " does not exist");
-    }
-
     public int status() {
         return status;
     }
@@ -34,9 +34,5 @@ public class ApiException extends RuntimeException {
 
     public List<FieldError> details() {
         return details;
-    }
-
-    /** One invalid field of a request body, named by its JSON path. */
-    public record FieldError(String field, String message) {
     }
 }

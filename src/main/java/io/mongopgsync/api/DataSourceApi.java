@@ -1,5 +1,7 @@
 package io.mongopgsync.api;
 
+import io.mongopgsync.errors.FieldErrors;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -70,7 +72,7 @@ public class DataSourceApi {
     public ApiResponse delete(@Header("id") String id, @Header("dropTables") String dropTables) {
         if (dropTables != null && !dropTables.equals("true") && !dropTables.equals("false")) {
             throw new ApiException(400, "validation_failed", "dropTables must be true or false",
-                    java.util.List.of(new ApiException.FieldError("dropTables", "must be true or false")));
+                    java.util.List.of(new io.mongopgsync.errors.FieldError("dropTables", "must be true or false")));
         }
         service.delete(parseId(id), "true".equals(dropTables));
         return ApiResponse.noContent();
@@ -149,22 +151,22 @@ public class DataSourceApi {
 
     private DataSourceService.Changes changes(ObjectNode json, boolean creating) {
         FieldErrors errors = new FieldErrors();
-        JsonBodies.rejectUnknownKeys(json, CREATE_KEYS, "", errors);
+        FieldErrors.rejectUnknownKeys(json, CREATE_KEYS, "", errors);
 
-        String name = JsonBodies.optionalText(json, "name", "", 100, errors);
+        String name = FieldErrors.optionalText(json, "name", "", 100, errors);
         if (name != null && !NAME.matcher(name).matches()) {
             errors.add("name", "must start with a letter or digit and contain only letters, digits, spaces, '_', '.' or '-'");
         } else if (creating && (json.get("name") == null || json.get("name").isNull())) {
             errors.add("name", "is required");
         }
-        String description = JsonBodies.optionalText(json, "description", "", 2000, errors);
-        String type = JsonBodies.optionalText(json, "type", "", 20, errors);
+        String description = FieldErrors.optionalText(json, "description", "", 2000, errors);
+        String type = FieldErrors.optionalText(json, "type", "", 20, errors);
         if (type != null && !type.equals("mongodb")) {
             errors.add("type", "must be 'mongodb'");
         }
 
         String connectionString = connectionString(json, creating, errors);
-        String database = JsonBodies.optionalText(json, "database", "", 63, errors);
+        String database = FieldErrors.optionalText(json, "database", "", 63, errors);
         if (creating && database == null && connectionString != null && json.get("database") == null) {
             try {
                 database = ConnectionStrings.parse(connectionString).getDatabase();
@@ -225,16 +227,16 @@ public class DataSourceApi {
             return null;
         }
         FieldErrors own = new FieldErrors();
-        JsonBodies.rejectUnknownKeys(details, DETAIL_KEYS, p, own);
-        String host = JsonBodies.optionalText(details, "host", p, 255, own);
+        FieldErrors.rejectUnknownKeys(details, DETAIL_KEYS, p, own);
+        String host = FieldErrors.optionalText(details, "host", p, 255, own);
         if (host == null || !HOST.matcher(host).matches()) {
             own.add(p + "host", "is required and must be a host name, an IPv4 address or a bracketed IPv6 address");
         }
-        Integer port = JsonBodies.optionalInt(details, "port", p, 1, 65535, own);
-        String username = JsonBodies.optionalText(details, "username", p, 255, own);
-        String password = JsonBodies.optionalText(details, "password", p, 1024, own);
-        String authSource = JsonBodies.optionalText(details, "authSource", p, 63, own);
-        Boolean tls = JsonBodies.optionalBoolean(details, "tls", p, own);
+        Integer port = FieldErrors.optionalInt(details, "port", p, 1, 65535, own);
+        String username = FieldErrors.optionalText(details, "username", p, 255, own);
+        String password = FieldErrors.optionalText(details, "password", p, 1024, own);
+        String authSource = FieldErrors.optionalText(details, "authSource", p, 63, own);
+        Boolean tls = FieldErrors.optionalBoolean(details, "tls", p, own);
         if (password != null && username == null) {
             own.add(p + "username", "is required when a password is given");
         }

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
 import java.util.Locale;
-import java.util.Set;
 import org.springframework.stereotype.Component;
 
 /** Reads request bodies: content type, JSON syntax, object shape and known keys. */
@@ -54,60 +52,5 @@ public class JsonBodies {
             throw new ApiException(415, "unsupported_media_type",
                     "Content-Type must be application/json, got " + (contentType == null ? "none" : contentType));
         }
-    }
-
-    /** Names every key of {@code node} that is not in {@code known}. */
-    public static void rejectUnknownKeys(JsonNode node, Set<String> known, String prefix, FieldErrors errors) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String key = it.next();
-            if (!known.contains(key)) {
-                errors.add(prefix + key, "is not a known field (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
-            }
-        }
-    }
-
-    public static String optionalText(JsonNode node, String key, String prefix, int maxLength, FieldErrors errors) {
-        JsonNode value = node.get(key);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            errors.add(prefix + key, "must be a string");
-            return null;
-        }
-        if (value.asText().length() > maxLength) {
-            errors.add(prefix + key, "must be at most " + maxLength + " characters");
-            return null;
-        }
-        return value.asText();
-    }
-
-    public static Integer optionalInt(JsonNode node, String key, String prefix, int min, int max, FieldErrors errors) {
-        JsonNode value = node.get(key);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            errors.add(prefix + key, "must be an integer between " + min + " and " + max);
-            return null;
-        }
-        int v = value.intValue();
-        if (v < min || v > max) {
-            errors.add(prefix + key, "must be between " + min + " and " + max + ", got " + v);
-            return null;
-        }
-        return v;
-    }
-
-    public static Boolean optionalBoolean(JsonNode node, String key, String prefix, FieldErrors errors) {
-        JsonNode value = node.get(key);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isBoolean()) {
-            errors.add(prefix + key, "must be true or false");
-            return null;
-        }
-        return value.booleanValue();
     }
 }

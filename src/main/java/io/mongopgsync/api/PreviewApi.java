@@ -1,5 +1,7 @@
 package io.mongopgsync.api;
 
+import io.mongopgsync.errors.FieldErrors;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mongopgsync.source.DataSourceRecord;
 import io.mongopgsync.source.DataSourceService;
@@ -26,17 +28,13 @@ public class PreviewApi {
         DataSourceRecord source = sources.get(DataSourceApi.parseId(id));
         ObjectNode json = bodies.object(contentType, body);
         FieldErrors errors = new FieldErrors();
-        JsonBodies.rejectUnknownKeys(json, Set.of("collection", "limit"), "", errors);
-        String collection = JsonBodies.optionalText(json, "collection", "", 255, errors);
+        FieldErrors.rejectUnknownKeys(json, Set.of("collection", "limit"), "", errors);
+        String collection = FieldErrors.optionalText(json, "collection", "", 255, errors);
         if (collection == null && !json.has("collection")) {
             errors.add("collection", "is required");
         }
-        Integer limit = JsonBodies.optionalInt(json, "limit", "", 1, SyncPreview.MAX_LIMIT, errors);
+        Integer limit = FieldErrors.optionalInt(json, "limit", "", 1, SyncPreview.MAX_LIMIT, errors);
         errors.throwIfAny();
-        try {
-            return ApiResponse.ok(preview.preview(source, collection, limit == null ? 20 : limit));
-        } catch (SyncPreview.UnknownCollectionException e) {
-            throw new ApiException(404, "not_found", e.getMessage());
-        }
+        return ApiResponse.ok(preview.preview(source, collection, limit == null ? 20 : limit));
     }
 }

@@ -1,5 +1,7 @@
 package io.mongopgsync.api;
 
+import io.mongopgsync.errors.FieldErrors;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -55,8 +57,8 @@ public class SyncApi {
         DataSourceRecord source = sources.get(DataSourceApi.parseId(id));
         ObjectNode json = bodies.optionalObject(contentType, body);
         FieldErrors errors = new FieldErrors();
-        JsonBodies.rejectUnknownKeys(json, Set.of("syncType"), "", errors);
-        String requested = JsonBodies.optionalText(json, "syncType", "", 20, errors);
+        FieldErrors.rejectUnknownKeys(json, Set.of("syncType"), "", errors);
+        String requested = FieldErrors.optionalText(json, "syncType", "", 20, errors);
         SyncType type = null;
         if (requested != null) {
             try {
@@ -225,6 +227,6 @@ public class SyncApi {
             // answered below
         }
         throw new ApiException(400, "validation_failed", name + " must be an integer between " + min + " and " + max,
-                List.of(new ApiException.FieldError(name, "must be an integer between " + min + " and " + max)));
+                List.of(new io.mongopgsync.errors.FieldError(name, "must be an integer between " + min + " and " + max)));
     }
 }

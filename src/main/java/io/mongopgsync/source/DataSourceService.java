@@ -1,7 +1,8 @@
 package io.mongopgsync.source;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mongopgsync.api.ApiException;
+import io.mongopgsync.errors.ConflictException;
+import io.mongopgsync.errors.NotFoundException;
 import io.mongopgsync.config.SyncProperties;
 import io.mongopgsync.load.TableRegistry;
 import io.mongopgsync.load.TargetTables;
@@ -57,7 +58,7 @@ public class DataSourceService {
     }
 
     public DataSourceRecord get(long id) {
-        return repository.findById(id).orElseThrow(() -> ApiException.notFound("Data source", id));
+        return repository.findById(id).orElseThrow(() -> NotFoundException.of("Data source", id));
     }
 
     public DataSourceRecord create(Changes c) {
@@ -103,7 +104,7 @@ public class DataSourceService {
     public void delete(long id, boolean dropTables) {
         DataSourceRecord current = get(id);
         queue.active(id).filter(j -> j.status().equals("running")).ifPresent(j -> {
-            throw new ApiException(409, "sync_in_progress", "A sync of data source " + id + " is running as job "
+            throw new ConflictException("sync_in_progress", "A sync of data source " + id + " is running as job "
                     + j.id() + "; cancel it first (POST /api/data-sources/" + id + "/sync/cancel)");
         });
         try {
@@ -121,7 +122,7 @@ public class DataSourceService {
                 repository.delete(id);
             });
         } catch (org.springframework.dao.DataAccessException e) {
-            throw new ApiException(409, "tables_in_use", "The imported tables of data source " + id
+            throw new ConflictException("tables_in_use", "The imported tables of data source " + id
                     + " cannot be dropped: " + e.getMostSpecificCause().getMessage());
         }
         connections.evict(id);
@@ -133,7 +134,7 @@ public class DataSourceService {
         return SyncConfig.fromStored(source.syncConfigJson(), mapper);
     }
 
-    private static ApiException duplicateName(String name) {
-        return new ApiException(409, "duplicate_name", "A data source named '" + name + "' already exists");
+    private static ConflictException duplicateName(String name) {
+        return new ConflictException("duplicate_name", "A data source named '" + name + "' already exists");
     }
 }

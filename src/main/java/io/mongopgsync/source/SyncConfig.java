@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mongopgsync.api.FieldErrors;
-import io.mongopgsync.api.JsonBodies;
+import io.mongopgsync.errors.FieldErrors;
 import io.mongopgsync.schedule.CronSchedules;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -60,9 +59,9 @@ public record SyncConfig(
             return null;
         }
         FieldErrors own = new FieldErrors();
-        JsonBodies.rejectUnknownKeys(node, KEYS, prefix, own);
+        FieldErrors.rejectUnknownKeys(node, KEYS, prefix, own);
 
-        String schedule = JsonBodies.optionalText(node, "schedule", prefix, 200, own);
+        String schedule = FieldErrors.optionalText(node, "schedule", prefix, 200, own);
         if (schedule != null && !schedule.isBlank()) {
             try {
                 CronSchedules.toQuartz(schedule);
@@ -72,7 +71,7 @@ public record SyncConfig(
         } else {
             schedule = null;
         }
-        String zone = JsonBodies.optionalText(node, "scheduleTimeZone", prefix, 64, own);
+        String zone = FieldErrors.optionalText(node, "scheduleTimeZone", prefix, 64, own);
         if (zone != null) {
             try {
                 ZoneId.of(zone);
@@ -80,13 +79,13 @@ public record SyncConfig(
                 own.add(prefix + "scheduleTimeZone", "is not a known time zone: " + zone);
             }
         }
-        Integer batchSize = JsonBodies.optionalInt(node, "batchSize", prefix, MIN_BATCH, MAX_BATCH, own);
-        Boolean incremental = JsonBodies.optionalBoolean(node, "incremental", prefix, own);
+        Integer batchSize = FieldErrors.optionalInt(node, "batchSize", prefix, MIN_BATCH, MAX_BATCH, own);
+        Boolean incremental = FieldErrors.optionalBoolean(node, "incremental", prefix, own);
         String lastSyncField = fieldPath(node, "lastSyncField", prefix, own);
-        Integer parallelism = JsonBodies.optionalInt(node, "parallelism", prefix, 1, 16, own);
-        Integer fullSyncEvery = JsonBodies.optionalInt(node, "fullSyncEvery", prefix, 1, 100_000, own);
-        Integer sampleSize = JsonBodies.optionalInt(node, "sampleSize", prefix, 10, 100_000, own);
-        Boolean initialSync = JsonBodies.optionalBoolean(node, "initialSync", prefix, own);
+        Integer parallelism = FieldErrors.optionalInt(node, "parallelism", prefix, 1, 16, own);
+        Integer fullSyncEvery = FieldErrors.optionalInt(node, "fullSyncEvery", prefix, 1, 100_000, own);
+        Integer sampleSize = FieldErrors.optionalInt(node, "sampleSize", prefix, 10, 100_000, own);
+        Boolean initialSync = FieldErrors.optionalBoolean(node, "initialSync", prefix, own);
 
         List<String> include = List.of();
         List<String> exclude = List.of();
@@ -95,7 +94,7 @@ public record SyncConfig(
             if (!collections.isObject()) {
                 own.add(prefix + "collections", "must be an object {include: [...], exclude: [...]}");
             } else {
-                JsonBodies.rejectUnknownKeys(collections, Set.of("include", "exclude"), prefix + "collections.", own);
+                FieldErrors.rejectUnknownKeys(collections, Set.of("include", "exclude"), prefix + "collections.", own);
                 include = names(collections.get("include"), prefix + "collections.include", own);
                 exclude = names(collections.get("exclude"), prefix + "collections.exclude", own);
             }
@@ -114,7 +113,7 @@ public record SyncConfig(
                         own.add(p.substring(0, p.length() - 1), "must be an object");
                         continue;
                     }
-                    JsonBodies.rejectUnknownKeys(e.getValue(), CollectionSettings.KEYS, p, own);
+                    FieldErrors.rejectUnknownKeys(e.getValue(), CollectionSettings.KEYS, p, own);
                     perCollection.put(e.getKey(), new CollectionSettings(fieldPath(e.getValue(), "lastSyncField", p, own)));
                 }
             }
@@ -128,7 +127,7 @@ public record SyncConfig(
     }
 
     private static String fieldPath(JsonNode node, String key, String prefix, FieldErrors errors) {
-        String value = JsonBodies.optionalText(node, key, prefix, 200, errors);
+        String value = FieldErrors.optionalText(node, key, prefix, 200, errors);
         if (value != null && (value.isBlank() || value.startsWith("$") || value.contains("\0"))) {
             errors.add(prefix + key, "must be a MongoDB field path such as updatedAt or meta.updatedAt");
             return null;

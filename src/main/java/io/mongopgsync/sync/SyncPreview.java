@@ -48,19 +48,12 @@ public class SyncPreview {
         this.json = json;
     }
 
-    /** Thrown when the collection does not exist in the source's database. */
-    public static class UnknownCollectionException extends RuntimeException {
-        public UnknownCollectionException(String message) {
-            super(message);
-        }
-    }
-
     public ObjectNode preview(DataSourceRecord source, String collectionName, int limit) {
         CollectionTransforms transforms = catalog.forCollection(source.name(), collectionName);
         try (MongoConnections.Lease lease = connections.lease(source)) {
             var database = lease.client().getDatabase(source.database());
             if (!database.listCollectionNames().into(new ArrayList<>()).contains(collectionName)) {
-                throw new UnknownCollectionException("Collection '" + collectionName + "' does not exist in MongoDB "
+                throw new io.mongopgsync.errors.NotFoundException("Collection '" + collectionName + "' does not exist in MongoDB "
                         + "database '" + source.database() + "' of data source " + source.id());
             }
             MongoCollection<BsonDocument> collection = database.getCollection(collectionName, BsonDocument.class);

@@ -1,6 +1,6 @@
 package io.mongopgsync.sync;
 
-import io.mongopgsync.api.ApiException;
+import io.mongopgsync.errors.ConflictException;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
 
@@ -24,7 +24,7 @@ public class SyncService {
             return job;
         } catch (SyncJobQueue.AlreadyActiveException e) {
             SyncJob active = e.active();
-            throw new ApiException(409, "sync_in_progress", "A " + active.syncType().value() + " sync of data source "
+            throw new ConflictException("sync_in_progress", "A " + active.syncType().value() + " sync of data source "
                     + sourceId + " is already " + active.status() + " as job " + active.id());
         }
     }
@@ -41,7 +41,7 @@ public class SyncService {
     }
 
     public SyncJob cancel(long sourceId) {
-        SyncJob job = queue.requestCancel(sourceId).orElseThrow(() -> new ApiException(409, "no_sync_running",
+        SyncJob job = queue.requestCancel(sourceId).orElseThrow(() -> new ConflictException("no_sync_running",
                 "No sync of data source " + sourceId + " is queued or running"));
         worker.cancelLocally(job.id());
         return job;
