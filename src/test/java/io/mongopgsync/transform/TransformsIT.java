@@ -19,11 +19,13 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.bson.BsonDocument;
+import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,9 @@ class TransformsIT {
         registry.add("sync.events.webhook.url", () -> "http://127.0.0.1:" + WEBHOOK.getAddress().getPort() + "/hook");
         registry.add("spring.datasource.hikari.maximum-pool-size", () -> "6");
         registry.add("spring.datasource.hikari.minimum-idle", () -> "1");
+        // Quartz registers its data source globally under the scheduler's name: another name keeps this context's
+        // pool from replacing the shared context's (and being closed under it)
+        registry.add("spring.quartz.properties.org.quartz.scheduler.instanceName", () -> "transforms-it");
     }
 
     @LocalServerPort
@@ -81,6 +86,11 @@ class TransformsIT {
         String database = "transforms_" + UUID.randomUUID().toString().substring(0, 8);
         mongo = TestMongo.get().client().getDatabase(database);
         Datasets.ALL.forEach(name -> Datasets.load(mongo, name));
+        mongo.getCollection("events").insertMany(List.of(
+                new Document("_id", 1).append("kind", "keep").append("email", "a@example.com")
+                        .append("updatedAt", new Date(1_700_000_000_000L)),
+                new Document("_id", 2).append("kind", "skip").append("email", "b@example.com")
+                        .append("updatedAt", new Date(1_700_000_000_000L))));
         ApiClient.Response created = sync.api().post("/api/data-sources", ApiClient.json(Map.of("name", SOURCE,
                 "connectionString", TestMongo.get().uri(database), "database", database,
                 "syncConfig", Map.of("initialSync", false, "batchSize", 100))));
@@ -189,12 +199,12 @@ class TransformsIT {
         List<JsonNode> ofJob = EVENTS.stream().filter(e -> e.path("jobId").asLong() == jobId).toList();
         assertThat(ofJob.stream().filter(e -> e.path("scope").asText().equals("collection")
                 && e.path("type").asText().equals("sync.completed")).map(e -> e.path("collection").asText()))
-                .containsExactlyInAnyOrderElementsOf(Datasets.ALL);
+                .containsExactlyInAnyOrderElementsOf(collections());
         JsonNode grades = ofJob.stream().filter(e -> "grades".equals(e.path("collection").asText())
                 && e.path("type").asText().equals("sync.completed")).findFirst().orElseThrow();
         assertThat(grades.get("recordsSynced").asLong()).isEqualTo(count("grades", "true"));
         assertThat(grades.get("dataSource").asText()).isEqualTo(SOURCE);
-        assertThat(ofJob.stream().filter(e -> e.path("type").asText().equals("sync.started"))).hasSize(6);
+        assertThat(ofJob.stream().filter(e -> e.path("type").asText().equals("sync.started"))).hasSize(7);
     }
 
     @Test
@@ -229,6 +239,24 @@ class TransformsIT {
     }
 
     @Test
+    void shouldApplyFilterAndStepsToIncrementalRunsToo() {
+        assertThat(count("events", "true")).isEqualTo(1);
+        mongo.getCollection("events").insertMany(List.of(
+                new Document("_id", 3).append("kind", "keep").append("email", "c@example.com")
+                        .append("updatedAt", new Date()),
+                new Document("_id", 4).append("kind", "skip").append("email", "d@example.com")
+                        .append("updatedAt", new Date())));
+        long job = sync.trigger(sourceId, "incremental");
+        sync.awaitIdle(sourceId, Duration.ofMinutes(2));
+        JsonNode events = sync.historyOfJob(sourceId, job).get("events");
+        assertThat(events.get("sync_type").asText()).as(events.toString()).isEqualTo("incremental");
+        assertThat(jdbc.sql("SELECT _id FROM " + table("events") + " ORDER BY _id").query(String.class).list())
+                .containsExactly("1", "3");
+        assertThat(jdbc.sql("SELECT email FROM " + table("events") + " WHERE _id = '3'").query(String.class).single())
+                .isEqualTo(FieldActions.hmac(HASH_KEY.getBytes(StandardCharsets.UTF_8), "c@example.com"));
+    }
+
+    @Test
     void shouldRunFullWhenTheTransformsChanged() {
         // as if the last run had been made under other transforms
         jdbc.sql("UPDATE dra_mongodb_sync_history SET sync_metadata = jsonb_set(sync_metadata, "
@@ -243,6 +271,12 @@ class TransformsIT {
         assertThat(students.get("sync_type").asText()).isEqualTo("full");
         assertThat(students.get("sync_metadata").get("modeReason").asText()).contains("transforms changed");
         assertThat(count("students", "true")).isEqualTo(200);
+    }
+
+    private static List<String> collections() {
+        List<String> all = new java.util.ArrayList<>(Datasets.ALL);
+        all.add("events");
+        return all;
     }
 
     private static String literal(String s) {
