@@ -1,21 +1,26 @@
 package io.mongopgsync.config;
 
+import io.mongopgsync.transform.TransformCatalog;
+import io.mongopgsync.transform.TransformFileParser;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.camel.spring.boot.CamelConfigurationProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.Environment;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Points Camel at the route files of {@link RouteFolder} and checks that each is valid YAML before Camel reads
- * any of them, so that a broken file stops start-up with its name and line instead of leaving a half-loaded set.
+ * Reads the routes folder ({@link RouteFolder}) before any bean is made: every route file must be YAML and every
+ * transform file must be valid (steps, keys, filters), so that a broken file stops start-up at once with its name
+ * and line instead of leaving a half-loaded set. Then hands Camel the list of route files to load. (Expressions
+ * of computed fields are compiled later, by {@link TransformCatalog}, which needs Camel.)
  */
 @Configuration(proxyBeanMethods = false)
 public class RouteFilesConfiguration {
@@ -24,22 +29,20 @@ public class RouteFilesConfiguration {
     public static final String ROUTE_SUFFIX = ".camel.yaml";
 
     @Bean
-    static BeanPostProcessor routeFilesIntoCamel(Environment environment) {
-        return new BeanPostProcessor() {
-            @Override
-            public Object postProcessBeforeInitialization(Object bean, String beanName) {
-                if (bean instanceof CamelConfigurationProperties camel) {
-                    RouteFolder folder = new RouteFolder(environment.getProperty("sync.routes-dir", "./routes"));
-                    List<RouteFolder.RouteFile> files = folder.files(ROUTE_SUFFIX);
-                    files.forEach(RouteFilesConfiguration::checkYaml);
-                    camel.getMain().setRoutesIncludePattern(
-                            files.stream().map(RouteFolder.RouteFile::uri).collect(Collectors.joining(",")));
-                    log.info("Routes: {} files{}", files.size(), folder.onDisk()
-                            ? " from " + folder.dir().toAbsolutePath().normalize() + " over the packaged set"
-                            : " (packaged set; no folder at " + folder.dir() + ")");
-                }
-                return bean;
-            }
+    static BeanFactoryPostProcessor routeFilesCheck(ConfigurableEnvironment environment) {
+        return beanFactory -> {
+            RouteFolder folder = new RouteFolder(environment.getProperty("sync.routes-dir", "./routes"));
+            List<RouteFolder.RouteFile> routes = folder.files(ROUTE_SUFFIX);
+            routes.forEach(RouteFilesConfiguration::checkYaml);
+            TransformFileParser transforms = new TransformFileParser(
+                    reference -> TransformCatalog.resolveKey(environment, reference), (language, expression) -> doc -> null);
+            folder.files(TransformCatalog.FILE_SUFFIX).forEach(f -> transforms.parse(f.location(), f.text()));
+            environment.getPropertySources().addFirst(new MapPropertySource("sync-route-files", Map.of(
+                    "camel.main.routes-include-pattern",
+                    routes.stream().map(RouteFolder.RouteFile::uri).collect(Collectors.joining(",")))));
+            log.info("Routes: {} files{}", routes.size(), folder.onDisk()
+                    ? " from " + folder.dir().toAbsolutePath().normalize() + " over the packaged set"
+                    : " (packaged set; no folder at " + folder.dir() + ")");
         };
     }
 
@@ -55,7 +58,7 @@ public class RouteFilesConfiguration {
         }
     }
 
-    /** A route or transform file that cannot be used; start-up stops with this message. */
+    /** A route file that cannot be used; start-up stops with this message. */
     public static class RouteFileException extends RuntimeException {
         public RouteFileException(String message) {
             super(message);

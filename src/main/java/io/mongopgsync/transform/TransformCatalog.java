@@ -77,7 +77,7 @@ public class TransformCatalog {
     }
 
     /** {@code env:NAME}, {@code file:/path}, or a key configured as {@code sync.transforms.keys.<name>}. */
-    static String resolveKey(Environment environment, String reference) {
+    public static String resolveKey(Environment environment, String reference) {
         if (reference.startsWith("env:")) {
             String name = reference.substring(4);
             String value = environment.getProperty(name);

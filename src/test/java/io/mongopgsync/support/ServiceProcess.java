@@ -150,13 +150,16 @@ public final class ServiceProcess implements AutoCloseable {
     /** The properties every service process of a test needs: its database, a key, no demo, short timings. */
     public static Map<String, String> baseProperties(String jdbcUrl) {
         TestPostgres pg = TestPostgres.get();
-        return new java.util.HashMap<>(Map.of(
-                "spring.datasource.url", jdbcUrl,
-                "spring.datasource.username", pg.user(),
-                "spring.datasource.password", pg.password(),
-                "sync.secret-key", TestEnvironment.SECRET_KEY,
-                "sync.demo.enabled", "false",
-                "sync.jobs.poll-interval", "200ms",
-                "sync.jobs.heartbeat-interval", "500ms"));
+        return new java.util.HashMap<>(Map.ofEntries(
+                Map.entry("spring.datasource.url", jdbcUrl),
+                Map.entry("spring.datasource.username", pg.user()),
+                Map.entry("spring.datasource.password", pg.password()),
+                // several service processes share PostgreSQL with the suite: small pools, few idle connections
+                Map.entry("spring.datasource.hikari.maximum-pool-size", "6"),
+                Map.entry("spring.datasource.hikari.minimum-idle", "1"),
+                Map.entry("sync.secret-key", TestEnvironment.SECRET_KEY),
+                Map.entry("sync.demo.enabled", "false"),
+                Map.entry("sync.jobs.poll-interval", "200ms"),
+                Map.entry("sync.jobs.heartbeat-interval", "500ms")));
     }
 }

@@ -30,6 +30,9 @@ public class TestEnvironment implements ApplicationContextInitializer<Configurab
         p.put("sync.retry.initial-backoff", "100ms");
         p.put("sync.mongo.server-selection-timeout", "3s");
         p.put("sync.mongo.connect-timeout", "2s");
+        // the suite shares PostgreSQL with other work: a small pool that does not hold idle connections
+        p.put("spring.datasource.hikari.maximum-pool-size", "10");
+        p.put("spring.datasource.hikari.minimum-idle", "2");
         return p;
     }
 }
