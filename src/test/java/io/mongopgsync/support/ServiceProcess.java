@@ -114,7 +114,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Settings the test passes as properties must not come from the test's own environment as well. */
     private static final List<String> ENVIRONMENT_NOT_INHERITED = List.of("MONGODB_URI", "SYNC_SECRET_KEY", "DB_URL",
-            "DB_USER", "DB_PASSWORD", "SYNC_DEMO_ENABLED", "DEMO_MONGO_PORT", "SERVER_PORT", "SYNC_TARGET_SCHEMA");
+            "DB_USER", "DB_PASSWORD", "SYNC_DEMO_ENABLED", "DEMO_MONGO_PORT", "SERVER_PORT", "SYNC_TARGET_SCHEMA",
+            "SYNC_BOOTSTRAP_TOKEN", "SYNC_SECURITY_JWT_ISSUER_URI", "SYNC_SECURITY_JWT_JWK_SET_URI");
 
     private static ProcessBuilder processBuilder(List<String> command, Path log) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -147,7 +148,10 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** The properties every service process of a test needs: its database, a key, no demo, short timings. */
+    /**
+     * The properties every service process of a test needs: its database, a key, the admin token, no demo, short
+     * timings.
+     */
     public static Map<String, String> baseProperties(String jdbcUrl) {
         TestPostgres pg = TestPostgres.get();
         return new java.util.HashMap<>(Map.of(
@@ -155,6 +159,7 @@ public final class ServiceProcess implements AutoCloseable {
                 "spring.datasource.username", pg.user(),
                 "spring.datasource.password", pg.password(),
                 "sync.secret-key", TestEnvironment.SECRET_KEY,
+                "sync.security.bootstrap-token", TestEnvironment.ADMIN_TOKEN,
                 "sync.demo.enabled", "false",
                 "sync.jobs.poll-interval", "200ms",
                 "sync.jobs.heartbeat-interval", "500ms"));
