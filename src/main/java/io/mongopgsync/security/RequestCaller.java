@@ -4,7 +4,11 @@ import io.mongopgsync.api.ApiException;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 
-/** The caller of the HTTP request a REST route is answering, as the security filters left it on the request. */
+/**
+ * The caller of the HTTP request a REST route is answering, as the security filters left it on the request. It is
+ * reached through the route's HTTP message, so it must be read before a step that replaces the message (such as
+ * convertBodyTo).
+ */
 public final class RequestCaller {
 
     private RequestCaller() {
