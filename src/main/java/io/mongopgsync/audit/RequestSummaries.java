@@ -46,12 +46,16 @@ public final class RequestSummaries {
             return summary;
         }
         summary.put("bodyBytes", size);
-        if (bodyCut || (bodyLength > body.length)) {
+        if (bodyCut) {
             summary.put("body", "(not kept: larger than " + BODY_LIMIT + " bytes)");
             return summary;
         }
         if (body.length == 0) {
             summary.put("body", "(not read: the request was refused before its body was)");
+            return summary;
+        }
+        if (bodyLength > body.length) {
+            summary.put("body", "(not kept: only partly read)");
             return summary;
         }
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains("json")) {
