@@ -34,7 +34,8 @@ public final class ServiceProcess implements AutoCloseable {
         Path log = Path.of("target", "service-" + name + ".log");
         ProcessBuilder builder = processBuilder(command(jvmOptions, port, properties), log);
         ServiceProcess service = new ServiceProcess(builder.start(), port, log);
-        ApiClient api = new ApiClient(port);
+        // The probe is anonymous; a token unknown to this instance would be refused even there.
+        ApiClient api = new ApiClient(port).anonymous();
         try {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> {
                 if (!service.process.isAlive()) {
