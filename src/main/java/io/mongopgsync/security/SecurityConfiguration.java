@@ -39,6 +39,7 @@ class SecurityConfiguration {
                 .logout(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
                 .oauth2ResourceServer(o -> o.authenticationManagerResolver(request -> authentication)
+                        .bearerTokenResolver(new BearerTokens())
                         .authenticationEntryPoint(errors)
                         .accessDeniedHandler(errors))
                 .exceptionHandling(e -> e.authenticationEntryPoint(errors).accessDeniedHandler(errors))
