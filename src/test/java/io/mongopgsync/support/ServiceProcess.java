@@ -163,6 +163,8 @@ public final class ServiceProcess implements AutoCloseable {
                 "sync.security.bootstrap-token", TestEnvironment.ADMIN_TOKEN,
                 "sync.demo.enabled", "false",
                 "sync.jobs.poll-interval", "200ms",
-                "sync.jobs.heartbeat-interval", "500ms"));
+                "sync.jobs.heartbeat-interval", "500ms",
+                // PostgreSQL's connections are shared: open them as syncs need them.
+                "spring.datasource.hikari.minimum-idle", "1"));
     }
 }

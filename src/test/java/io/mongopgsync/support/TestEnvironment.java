@@ -28,6 +28,9 @@ public class TestEnvironment implements ApplicationContextInitializer<Configurab
         p.put("spring.datasource.password", pg.password());
         p.put("sync.secret-key", SECRET_KEY);
         p.put("sync.security.bootstrap-token", ADMIN_TOKEN);
+        // PostgreSQL's connections are shared: open them as syncs need them and give idle ones back.
+        p.put("spring.datasource.hikari.minimum-idle", "1");
+        p.put("spring.datasource.hikari.idle-timeout", "10000");
         p.put("sync.demo.enabled", "false");
         p.put("sync.jobs.poll-interval", "200ms");
         p.put("sync.jobs.heartbeat-interval", "500ms");
