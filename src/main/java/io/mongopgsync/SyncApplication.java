@@ -3,10 +3,12 @@ package io.mongopgsync;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.mongo.MongoAutoConfiguration;
+import org.springframework.boot.autoconfigure.security.servlet.UserDetailsServiceAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 // MongoDB clients are made per data source (MongoConnections), never from spring.data.mongodb.* defaults.
-@SpringBootApplication(exclude = MongoAutoConfiguration.class)
+// No user store with a generated password: callers authenticate with API tokens or JWTs only.
+@SpringBootApplication(exclude = {MongoAutoConfiguration.class, UserDetailsServiceAutoConfiguration.class})
 @ConfigurationPropertiesScan
 public class SyncApplication {
 

@@ -214,7 +214,7 @@ public class SyncApi {
         }
     }
 
-    static int intParam(String name, String value, int fallback, int min, int max) {
+    public static int intParam(String name, String value, int fallback, int min, int max) {
         if (value == null || value.isBlank()) {
             return fallback;
         }

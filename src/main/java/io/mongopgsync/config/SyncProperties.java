@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -27,7 +28,13 @@ public record SyncProperties(
         @DefaultValue("10s") @NotNull Duration lockTimeout,
         @DefaultValue("./routes") String routesDir,
         @Valid @DefaultValue Events events,
-        @Valid @DefaultValue Transforms transforms) {
+        @Valid @DefaultValue Transforms transforms,
+        @Valid @DefaultValue Security security) {
+
+    /** Whether the embedded demo runs: enabled and no external MongoDB configured. */
+    public boolean demoMode() {
+        return demo.enabled() && !mongo.configured();
+    }
 
     /** Sync lifecycle events and the example webhook listener. */
     public record Events(@Valid @DefaultValue Webhook webhook) {
@@ -84,5 +91,30 @@ public record SyncProperties(
             @DefaultValue("3") @Min(1) @Max(10) int maxAttempts,
             @DefaultValue("1s") @NotNull Duration initialBackoff,
             @DefaultValue("2.0") double multiplier) {
+    }
+
+    /** Who may call the API: API tokens, OAuth2/OIDC bearer JWTs, roles and the Origin check. */
+    public record Security(
+            @DefaultValue("false") boolean viewersReadData,
+            @DefaultValue("") String bootstrapToken,
+            @DefaultValue List<String> allowedOrigins,
+            @Valid @DefaultValue Jwt jwt) {
+
+        public boolean hasBootstrapToken() {
+            return bootstrapToken != null && !bootstrapToken.isBlank();
+        }
+    }
+
+    /** Bearer JWTs of an OAuth2/OIDC provider; on when an issuer or a JWK set URI is given. */
+    public record Jwt(
+            @DefaultValue("") String issuerUri,
+            @DefaultValue("") String jwkSetUri,
+            @DefaultValue("") String audience,
+            @DefaultValue("roles") @NotNull String rolesClaim,
+            @DefaultValue("sub") @NotNull String principalClaim) {
+
+        public boolean enabled() {
+            return !issuerUri.isBlank() || !jwkSetUri.isBlank();
+        }
     }
 }

@@ -17,6 +17,9 @@ public final class ConnectionStrings {
     private static final Set<String> SECRET_OPTION_PARTS = Set.of("password", "secret", "token", "credential",
             "authmechanismproperties", "key");
 
+    /** A MongoDB connection string inside a longer text: up to the next white space or quote. */
+    private static final Pattern EMBEDDED_URI = Pattern.compile("mongodb(?:\\+srv)?://[^\\s\"']+");
+
     private static final Pattern USER_INFO = Pattern.compile("^(mongodb(?:\\+srv)?://)([^@/]*)@");
 
     private ConnectionStrings() {
@@ -94,7 +97,16 @@ public final class ConnectionStrings {
         return result;
     }
 
-    static boolean isSecretOption(String name) {
+    /** Redacts every connection string found inside a text (a description, a request field). */
+    public static String redactAll(String text) {
+        if (text == null || !text.contains("mongodb")) {
+            return text;
+        }
+        return EMBEDDED_URI.matcher(text).replaceAll(m -> Matcher.quoteReplacement(redact(m.group())));
+    }
+
+    /** Whether a name (a connection-string option, a JSON key) suggests that its value is a secret. */
+    public static boolean isSecretOption(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         return SECRET_OPTION_PARTS.stream().anyMatch(lower::contains);
     }

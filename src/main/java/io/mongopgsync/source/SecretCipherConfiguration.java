@@ -24,7 +24,7 @@ class SecretCipherConfiguration {
                 throw new IllegalStateException("SYNC_SECRET_KEY is unusable: " + e.getMessage());
             }
         }
-        boolean demoMode = properties.demo().enabled() && !properties.mongo().configured();
+        boolean demoMode = properties.demoMode();
         if (!demoMode) {
             throw new IllegalStateException("SYNC_SECRET_KEY is not set. Connection strings are encrypted at rest with "
                     + "AES-GCM; set SYNC_SECRET_KEY to a base64 AES key (for example: openssl rand -base64 32). "

@@ -8,17 +8,46 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
-/** A small HTTP client for the service's REST API, as a user's script would call it. */
+/**
+ * A small HTTP client for the service's REST API, as a user's script would call it: by default with the test
+ * environment's admin token ({@link TestEnvironment#ADMIN_TOKEN}) as bearer token.
+ */
 public final class ApiClient {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String token;
+    private final Map<String, String> headers;
 
     public ApiClient(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this("http://127.0.0.1:" + port, TestEnvironment.ADMIN_TOKEN, Map.of());
+    }
+
+    private ApiClient(String base, String token, Map<String, String> headers) {
+        this.base = base;
+        this.token = token;
+        this.headers = headers;
+    }
+
+    /** The same service, called with this bearer token. */
+    public ApiClient withToken(String bearerToken) {
+        return new ApiClient(base, bearerToken, headers);
+    }
+
+    /** The same service, called without any Authorization header. */
+    public ApiClient anonymous() {
+        return new ApiClient(base, null, headers);
+    }
+
+    /** The same service and token, with one more request header on every call (e.g. Origin). */
+    public ApiClient withHeader(String name, String value) {
+        Map<String, String> more = new java.util.LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new ApiClient(base, token, Map.copyOf(more));
     }
 
     /** A response: status, raw body, and the body as JSON when it is JSON. */
@@ -67,8 +96,12 @@ public final class ApiClient {
     }
 
     private Response send(HttpRequest.Builder request) {
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        headers.forEach(request::header);
         try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(60)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.body(),
                     response.headers().firstValue("Content-Type").orElse(null));

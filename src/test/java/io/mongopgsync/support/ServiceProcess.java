@@ -34,7 +34,8 @@ public final class ServiceProcess implements AutoCloseable {
         Path log = Path.of("target", "service-" + name + ".log");
         ProcessBuilder builder = processBuilder(command(jvmOptions, port, properties), log);
         ServiceProcess service = new ServiceProcess(builder.start(), port, log);
-        ApiClient api = new ApiClient(port);
+        // The probe is anonymous; a token unknown to this instance would be refused even there.
+        ApiClient api = new ApiClient(port).anonymous();
         try {
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> {
                 if (!service.process.isAlive()) {
@@ -114,7 +115,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Settings the test passes as properties must not come from the test's own environment as well. */
     private static final List<String> ENVIRONMENT_NOT_INHERITED = List.of("MONGODB_URI", "SYNC_SECRET_KEY", "DB_URL",
-            "DB_USER", "DB_PASSWORD", "SYNC_DEMO_ENABLED", "DEMO_MONGO_PORT", "SERVER_PORT", "SYNC_TARGET_SCHEMA");
+            "DB_USER", "DB_PASSWORD", "SYNC_DEMO_ENABLED", "DEMO_MONGO_PORT", "SERVER_PORT", "SYNC_TARGET_SCHEMA",
+            "SYNC_BOOTSTRAP_TOKEN", "SYNC_SECURITY_JWT_ISSUER_URI", "SYNC_SECURITY_JWT_JWK_SET_URI");
 
     private static ProcessBuilder processBuilder(List<String> command, Path log) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -147,7 +149,10 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    /** The properties every service process of a test needs: its database, a key, no demo, short timings. */
+    /**
+     * The properties every service process of a test needs: its database, a key, the admin token, no demo, short
+     * timings.
+     */
     public static Map<String, String> baseProperties(String jdbcUrl) {
         TestPostgres pg = TestPostgres.get();
         return new java.util.HashMap<>(Map.ofEntries(
@@ -158,6 +163,7 @@ public final class ServiceProcess implements AutoCloseable {
                 Map.entry("spring.datasource.hikari.maximum-pool-size", "6"),
                 Map.entry("spring.datasource.hikari.minimum-idle", "1"),
                 Map.entry("sync.secret-key", TestEnvironment.SECRET_KEY),
+                Map.entry("sync.security.bootstrap-token", TestEnvironment.ADMIN_TOKEN),
                 Map.entry("sync.demo.enabled", "false"),
                 Map.entry("sync.jobs.poll-interval", "200ms"),
                 Map.entry("sync.jobs.heartbeat-interval", "500ms")));

@@ -12,6 +12,9 @@ public class TestEnvironment implements ApplicationContextInitializer<Configurab
     /** Base64 of a fixed 32-byte AES key, for tests only. */
     public static final String SECRET_KEY = "dGVzdC1rZXktZm9yLWludGVncmF0aW9uLXRlc3RzISE=";
 
+    /** The admin API token every test service is started with (sync.security.bootstrap-token); tests only. */
+    public static final String ADMIN_TOKEN = "mps_test-admin-token-for-integration-tests-only-0123456789";
+
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-environment", properties()));
@@ -24,6 +27,10 @@ public class TestEnvironment implements ApplicationContextInitializer<Configurab
         p.put("spring.datasource.username", pg.user());
         p.put("spring.datasource.password", pg.password());
         p.put("sync.secret-key", SECRET_KEY);
+        p.put("sync.security.bootstrap-token", ADMIN_TOKEN);
+        // PostgreSQL's connections are shared: open them as syncs need them and give idle ones back.
+        p.put("spring.datasource.hikari.minimum-idle", "1");
+        p.put("spring.datasource.hikari.idle-timeout", "10000");
         p.put("sync.demo.enabled", "false");
         p.put("sync.jobs.poll-interval", "200ms");
         p.put("sync.jobs.heartbeat-interval", "500ms");
