@@ -42,7 +42,6 @@ class FullSyncBenchmark {
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("sync.routes-dir", () -> "src/test/resources/bench-routes");
         registry.add("BENCH_HASH_KEY", () -> "benchmark-hash-key-of-enough-length");
-        registry.add("spring.quartz.properties.org.quartz.scheduler.instanceName", () -> "benchmark");
     }
 
     @LocalServerPort

@@ -27,8 +27,6 @@ class BrokenRouteFilesIT {
         properties.put("server.port", "0");
         properties.put("sync.jobs.enabled", "false");
         properties.put("spring.datasource.hikari.maximum-pool-size", "2");
-        // Quartz registers its data source globally under the scheduler's name: keep the shared context's apart
-        properties.put("spring.quartz.properties.org.quartz.scheduler.instanceName", "broken-route-files-it");
         // as command-line arguments: they win over application.yaml, as the environment does in production
         String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
                 .toArray(String[]::new);

@@ -20,9 +20,14 @@ public class TestEnvironment implements ApplicationContextInitializer<Configurab
         context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("test-environment", properties()));
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger CONTEXTS = new java.util.concurrent.atomic.AtomicInteger();
+
     public static Map<String, Object> properties() {
         TestPostgres pg = TestPostgres.get();
         Map<String, Object> p = new HashMap<>();
+        // Quartz registers its data source JVM-wide under the scheduler's name: every context of the suite gets its
+        // own name, so a context closed after its class never takes the shared context's connections with it
+        p.put("spring.quartz.properties.org.quartz.scheduler.instanceName", "mongo-pg-sync-test-" + CONTEXTS.incrementAndGet());
         p.put("spring.datasource.url", pg.jdbcUrl());
         p.put("spring.datasource.username", pg.user());
         p.put("spring.datasource.password", pg.password());

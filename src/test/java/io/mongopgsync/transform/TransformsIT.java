@@ -62,9 +62,6 @@ class TransformsIT {
         registry.add("sync.transforms.keys.pii", () -> PII_KEY);
         registry.add("sync.events.webhook.enabled", () -> "true");
         registry.add("sync.events.webhook.url", () -> "http://127.0.0.1:" + WEBHOOK.getAddress().getPort() + "/hook");
-        // Quartz registers its data source globally under the scheduler's name: another name keeps this context's
-        // pool from replacing the shared context's (and being closed under it)
-        registry.add("spring.quartz.properties.org.quartz.scheduler.instanceName", () -> "transforms-it");
     }
 
     @LocalServerPort
