@@ -44,6 +44,7 @@ public class EventHub implements SmartLifecycle {
     private ScheduledFuture<?> heartbeats;
     private SyncState state = SyncState.empty();
     private boolean pollFailing;
+    private long lastClientLeft;
     private volatile boolean running;
 
     public EventHub(SyncStateReader reader, ChangeDetector detector, EventProperties properties, ObjectMapper mapper) {
@@ -119,9 +120,8 @@ public class EventHub implements SmartLifecycle {
         connections.decrementAndGet();
         synchronized (this) {
             clients.remove(client);
-            if (clients.isEmpty() && polling != null) {
-                polling.cancel(false);
-                polling = null;
+            if (clients.isEmpty()) {
+                lastClientLeft = System.nanoTime();
             }
         }
     }
@@ -139,6 +139,12 @@ public class EventHub implements SmartLifecycle {
 
     private synchronized void poll() {
         if (polling == null) {
+            return;
+        }
+        // Nobody listened for a while: stop reading; a client that comes back later gets a snapshot.
+        if (clients.isEmpty() && System.nanoTime() - lastClientLeft > properties.resumeWindow().toNanos()) {
+            polling.cancel(false);
+            polling = null;
             return;
         }
         try {

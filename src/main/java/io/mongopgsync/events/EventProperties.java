@@ -17,6 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param replaySize        events kept for clients that reconnect with Last-Event-ID
  * @param clientBuffer      events queued for one slow client before its stream is closed (it reconnects)
  * @param streamTimeout     a stream is closed after this long; the client reconnects and resumes
+ * @param resumeWindow      how long the state is still watched after the last client left, so that a client
+ *                          reconnecting within it (a network blip, a page reload) resumes instead of starting over
  */
 @Validated
 @ConfigurationProperties("sync.events")
@@ -26,5 +28,6 @@ public record EventProperties(
         @Min(1) @Max(10_000) @DefaultValue("50") int maxClients,
         @Min(10) @Max(100_000) @DefaultValue("2000") int replaySize,
         @Min(10) @Max(100_000) @DefaultValue("1000") int clientBuffer,
-        @NotNull @DefaultValue("30m") Duration streamTimeout) {
+        @NotNull @DefaultValue("30m") Duration streamTimeout,
+        @NotNull @DefaultValue("60s") Duration resumeWindow) {
 }
