@@ -189,6 +189,8 @@ function handleEvent(type, data) {
     return;
   }
   if (type === 'progress') {
+    // A collection that just started shows up in the history table as in progress.
+    if (!store.progress.has(data.historyId)) sourceActivity(data.dataSourceId, 'history');
     store.progress.set(data.historyId, data);
     const total = [...store.progress.values()].filter(p => p.jobId === data.jobId).reduce((n, p) => n + p.processed, 0);
     recordRate(data.jobId, total);

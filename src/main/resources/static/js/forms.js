@@ -143,7 +143,7 @@ export function syncConfigForm(sourceId, answer, editable) {
       <p class="hint cron-words" id="cfg-schedule-words" aria-live="polite"></p>
       ${field({ id: 'cfg-zone', name: 'scheduleTimeZone', label: 'Time zone', value: c.scheduleTimeZone || e.scheduleTimeZone, disabled: d })}
       ${field({ id: 'cfg-batch', name: 'batchSize', label: 'Batch size', type: 'number', value: c.batchSize,
-        hint: `Service default: ${esc(e.batchSize)}`, attrs: 'min="100" max="10000"', disabled: d })}
+        hint: `In effect: ${esc(e.batchSize)}`, attrs: 'min="100" max="10000"', disabled: d })}
       ${field({ id: 'cfg-parallelism', name: 'parallelism', label: 'Parallel collections', type: 'number', value: c.parallelism,
         hint: `In effect: ${esc(e.parallelism)}`, attrs: 'min="1" max="16"', disabled: d })}
       ${field({ id: 'cfg-sample', name: 'sampleSize', label: 'Sample size', type: 'number', value: c.sampleSize,

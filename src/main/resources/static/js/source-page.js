@@ -199,11 +199,12 @@ function historyRow(h) {
     h.error_message].filter(Boolean);
   const ms = m.durationMs ?? (h.completed_at ? new Date(h.completed_at) - new Date(h.started_at) : null);
   return `<tr data-history-id="${h.id}" data-status="${esc(h.status)}">
-    <td>${esc(h.collection_name)}</td><td>${esc(m.mode || h.sync_type)}</td>
-    <td><span class="badge badge-${esc(h.status === 'in_progress' ? 'running' : h.status)}">${esc(h.status.replace('_', ' '))}</span></td>
-    <td class="n">${num(h.records_synced)}</td><td class="n">${num(h.records_failed)}</td>
-    <td>${timeTag(h.started_at)}</td><td class="n">${h.completed_at ? esc(duration(ms)) : '—'}</td>
-    <td class="notes${h.error_message ? ' error' : ''}">${esc(notes.join(' · '))}</td></tr>`;
+    <td data-label="Collection">${esc(h.collection_name)}</td><td data-label="Type">${esc(m.mode || h.sync_type)}</td>
+    <td data-label="Status"><span class="badge badge-${esc(h.status === 'in_progress' ? 'running' : h.status)}">${esc(h.status.replace('_', ' '))}</span></td>
+    <td class="n" data-label="Rows">${num(h.records_synced)}</td><td class="n" data-label="Rejected">${num(h.records_failed)}</td>
+    <td data-label="Started">${timeTag(h.started_at)}</td>
+    <td class="n" data-label="Duration">${h.completed_at ? esc(duration(ms)) : '—'}</td>
+    <td class="notes${h.error_message ? ' error' : ''}"${notes.length ? ' data-label="Notes"' : ''}>${esc(notes.join(' · '))}</td></tr>`;
 }
 
 async function loadDetails() {

@@ -1,0 +1,301 @@
+package io.mongopgsync.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.mongodb.client.MongoDatabase;
+import io.mongopgsync.support.ApiClient;
+import io.mongopgsync.support.Browser;
+import io.mongopgsync.support.ServiceIT;
+import io.mongopgsync.support.SyncClient;
+import io.mongopgsync.support.TestMongo;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * What a person sees in the dashboard, in headless chromium against the whole service: registering a source,
+ * a sync's progress bar moving to 100 %, the history row, errors next to what caused them, phone and dark mode.
+ * One browser for the class; every test leaves a screenshot under target/screenshots.
+ */
+@ServiceIT
+class DashboardBrowserIT {
+
+    static ChromeDriver browser;
+
+    @LocalServerPort
+    int port;
+
+    SyncClient sync;
+    final TestMongo mongo = TestMongo.get();
+
+    @BeforeAll
+    static void startBrowser() {
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @BeforeEach
+    void setUp() {
+        sync = new SyncClient(new ApiClient(port));
+    }
+
+    @AfterEach
+    void resetBrowser() {
+        Browser.reset(browser);
+    }
+
+    private WebDriverWait waitUpTo(Duration timeout) {
+        WebDriverWait wait = new WebDriverWait(browser, timeout, Duration.ofMillis(50));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
+    }
+
+    private void open(String hash) {
+        browser.get("http://127.0.0.1:" + port + "/" + hash);
+        waitUpTo(Duration.ofSeconds(20)).until(d -> "live".equals(
+                d.findElement(By.id("live-state")).getAttribute("data-state")));
+    }
+
+    /** A MongoDB database with one collection of {@code documents} small documents; returns its name. */
+    private String database(int documents) {
+        String name = "ui_" + UUID.randomUUID().toString().substring(0, 8);
+        MongoDatabase db = mongo.client().getDatabase(name);
+        List<Document> docs = new ArrayList<>();
+        for (int i = 0; i < documents; i++) {
+            docs.add(new Document("_id", i).append("name", "item " + i).append("price", i * 1.5).append("n", i));
+            if (docs.size() == 5000) {
+                db.getCollection("items").insertMany(docs);
+                docs.clear();
+            }
+        }
+        if (!docs.isEmpty()) {
+            db.getCollection("items").insertMany(docs);
+        }
+        return name;
+    }
+
+    private static int percentOf(WebElement bar) {
+        String now = bar.getAttribute("aria-valuenow");
+        return now == null ? -1 : (int) Math.floor(Double.parseDouble(now));
+    }
+
+    private WebElement bar() {
+        return browser.findElement(By.cssSelector(".running .bar[role='progressbar']"));
+    }
+
+    private String badge() {
+        return browser.findElement(By.cssSelector(".title-badges .badge")).getAttribute("data-status");
+    }
+
+    @Test
+    void shouldRegisterASourceThroughTheFormAndShowItsSyncProgressToOneHundredPercentAndItsHistoryRow() {
+        String database = database(20_000);
+        String name = "shop-" + database.substring(3);
+        open("#/");
+        browser.findElement(By.id("register-source")).click();
+        browser.findElement(By.id("src-name")).sendKeys(name);
+        browser.findElement(By.id("src-connection")).sendKeys(mongo.uri(database));
+        browser.findElement(By.id("src-database")).sendKeys(database);
+        browser.findElement(By.id("src-batch")).sendKeys("100");
+        WebElement initial = browser.findElement(By.id("src-initial"));
+        if (initial.isSelected()) {
+            initial.click();
+        }
+        browser.findElement(By.cssSelector("#source-form button[type='submit']")).click();
+        waitUpTo(Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().matches(".*#/sources/\\d+$"));
+        long sourceId = Long.parseLong(browser.getCurrentUrl().replaceAll(".*#/sources/", ""));
+        waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.cssSelector(".source-name"), name));
+        assertThat(badge()).isEqualTo("never");
+
+        new Select(browser.findElement(By.cssSelector(".source-actions [data-sync-type]"))).selectByValue("full");
+        browser.findElement(By.cssSelector(".source-actions button[data-action='sync']")).click();
+
+        WebDriverWait wait = waitUpTo(Duration.ofMinutes(2));
+        int first = wait.until(d -> {
+            int p = percentOf(bar());
+            return p > 0 && p < 100 ? p : null;
+        });
+        Browser.screenshot(browser, "sync-progress-running");
+        int later = wait.until(d -> {
+            int p = percentOf(bar());
+            return p > first ? p : null;
+        });
+        assertThat(later).isGreaterThan(first);
+        wait.until(d -> percentOf(bar()) == 100);
+        assertThat(browser.findElement(By.cssSelector(".running .progress-figures")).getText()).contains("20,000 / 20,000");
+        WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#history-rows tr[data-status='completed']")));
+        assertThat(row.getText()).contains("items").contains("20,000");
+        wait.until(d -> "completed".equals(badge()));
+        JsonNode status = sync.api().get("/api/data-sources/" + sourceId + "/sync-status").json();
+        assertThat(status.get("sync_status").asText()).isEqualTo("completed");
+        assertThat(status.get("total_records_synced").asLong()).isEqualTo(20_000);
+        Browser.screenshot(browser, "sync-completed-source-page");
+
+        browser.findElement(By.linkText("← All data sources")).click();
+        WebElement card = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("article[data-source-id='" + sourceId + "']")));
+        assertThat(card.findElement(By.cssSelector(".badge")).getAttribute("data-status")).isEqualTo("completed");
+        assertThat(card.getText()).contains("20,000");
+        Browser.screenshot(browser, "overview-after-sync");
+    }
+
+    @Test
+    void shouldRefuseAnInvalidCronInTheConfigFormWithTheApisMessageNextToTheField() {
+        String database = database(10);
+        long sourceId = sync.createSource("cron", mongo.uri(database), database, Map.of());
+        String apiMessage = sync.api().put("/api/data-sources/" + sourceId + "/sync-config",
+                ApiClient.json(Map.of("schedule", "61 * * * *"))).json().get("details").get(0).get("message").asText();
+
+        open("#/sources/" + sourceId);
+        WebElement schedule = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.elementToBeClickable(By.id("cfg-schedule")));
+        schedule.clear();
+        schedule.sendKeys("0 */6 * * *");
+        assertThat(browser.findElement(By.id("cfg-schedule-words")).getText()).isEqualTo("Runs every 6 hours");
+        schedule.clear();
+        schedule.sendKeys("61 * * * *");
+        browser.findElement(By.cssSelector("#config-form button[type='submit']")).click();
+
+        WebElement error = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(
+                By.id("cfg-schedule-error")));
+        assertThat(error.getText()).isEqualTo("Schedule " + apiMessage);
+        assertThat(schedule.getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("cfg-schedule");
+        assertThat(sync.api().get("/api/data-sources/" + sourceId + "/sync-config").json()
+                .get("syncConfig").path("schedule").isMissingNode()).as("nothing stored").isTrue();
+        Browser.screenshot(browser, "config-invalid-cron");
+
+        schedule.clear();
+        schedule.sendKeys("30 2 * * *");
+        browser.findElement(By.cssSelector("#config-form button[type='submit']")).click();
+        waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.cssSelector("#config-form .form-ok"),
+                "Configuration saved."));
+        assertThat(browser.findElement(By.id("cfg-schedule-error")).getText()).isEmpty();
+        waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.textMatches(By.cssSelector(".schedule-words"),
+                java.util.regex.Pattern.compile("every day at 02:30, next at .*")));
+    }
+
+    @Test
+    void shouldShowAFailedSyncsMessageAndAnUnreachableMongoDbNextToTheirButtons() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        long sourceId = sync.createSource("closed", "mongodb://127.0.0.1:" + closedPort + "/nowhere", "nowhere", Map.of());
+        String testMessage = sync.api().post("/api/data-sources/" + sourceId + "/test-connection", null)
+                .json().get("message").asText();
+
+        open("#/sources/" + sourceId);
+        waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector("button[data-action='test-connection']"))).click();
+        WebElement result = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector(".test-result.error")));
+        assertThat(result.getText()).isEqualTo("Connection failed: " + testMessage);
+
+        browser.findElement(By.cssSelector(".source-actions button[data-action='sync']")).click();
+        waitUpTo(Duration.ofMinutes(1)).until(d -> "failed".equals(badge()));
+        String apiError = sync.api().get("/api/data-sources/" + sourceId + "/sync-status").json()
+                .get("sync_error_message").asText();
+        WebElement error = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector(".last-error pre")));
+        assertThat(error.getText()).isEqualTo(apiError).contains("MongoDB unreachable");
+        Browser.screenshot(browser, "sync-failed-closed-port");
+    }
+
+    @Test
+    void shouldStartASyncFromTheKeyboardAndSayWhenOneIsAlreadyRunning() {
+        String database = database(20_000);
+        long sourceId = sync.createSource("busy", mongo.uri(database), database, Map.of("batchSize", 100));
+        open("#/sources/" + sourceId);
+        WebElement button = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector(".source-actions button[data-action='sync']")));
+
+        browser.findElement(By.tagName("body")).click();
+        for (int i = 0; i < 30 && !"sync".equals(browser.switchTo().activeElement().getAttribute("data-action")); i++) {
+            browser.switchTo().activeElement().sendKeys(Keys.TAB);
+        }
+        assertThat(browser.switchTo().activeElement().getAttribute("data-action")).as("Tab reaches Sync now").isEqualTo("sync");
+        browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+        waitUpTo(Duration.ofSeconds(30)).until(d -> List.of("queued", "running").contains(badge()));
+
+        browser.findElement(By.cssSelector(".source-actions button[data-action='sync']")).click();
+        WebElement error = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector(".source-page .action-error")));
+        assertThat(error.getText()).contains("already").contains("Wait for it to finish or cancel it");
+        Browser.screenshot(browser, "sync-already-running");
+
+        waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector(".source-actions button[data-action='cancel']"))).click();
+        waitUpTo(Duration.ofMinutes(1)).until(d -> "cancelled".equals(badge()));
+        assertThat(sync.awaitIdle(sourceId, Duration.ofSeconds(30)).get("job").isNull()).isTrue();
+    }
+
+    @Test
+    void shouldBeReadableOnALaptopAndAPhoneInLightAndDarkMode() {
+        String database = database(500);
+        long sourceId = sync.createSource("look", mongo.uri(database), database,
+                Map.of("schedule", "0 */6 * * *", "scheduleTimeZone", "Europe/Berlin"));
+        sync.syncAndWait(sourceId, "full");
+        sync.syncAndWait(sourceId, "full");
+
+        open("#/sources/" + sourceId);
+        waitUpTo(Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector("#history-rows tr[data-status]")).size() == 2);
+        new Select(browser.findElement(By.id("history-status"))).selectByValue("failed");
+        waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.id("history-rows"), "No run with this status."));
+        new Select(browser.findElement(By.id("history-status"))).selectByValue("completed");
+        waitUpTo(Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector("#history-rows tr[data-status='completed']")).size() == 2);
+        assertThat(browser.findElement(By.id("history-range")).getText()).isEqualTo("1–2 of 2");
+        ApiClient.Response bogus = sync.api().get("/api/data-sources/" + sourceId + "/history?status=done");
+        assertThat(bogus.status()).isEqualTo(400);
+        assertThat(bogus.json().get("details").get(0).get("field").asText()).isEqualTo("status");
+
+        for (String scheme : List.of("light", "dark")) {
+            Browser.colorScheme(browser, scheme);
+            for (int[] size : new int[][] {{1280, 900}, {390, 844}}) {
+                Browser.viewport(browser, size[0], size[1]);
+                String device = size[0] < 700 ? "phone" : "laptop";
+                open("#/sources/" + sourceId);
+                waitUpTo(Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector("#history-rows tr[data-status]")).size() == 2);
+                waitUpTo(Duration.ofSeconds(10)).until(d -> Boolean.TRUE.equals(((ChromeDriver) d)
+                        .executeScript("return !!(window.Chart && Chart.getChart('runs-chart'))")));
+                assertThat(browser.findElement(By.cssSelector(".schedule-words")).getText())
+                        .matches("every 6 hours, next at .* Europe/Berlin");
+                String background = (String) browser.executeScript("return getComputedStyle(document.body).backgroundColor");
+                assertThat(background).isEqualTo(scheme.equals("dark") ? "rgb(13, 17, 23)" : "rgb(246, 248, 250)");
+                Number overflow = (Number) browser.executeScript(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                assertThat(overflow.intValue()).as("no sideways scrolling on a %s", device).isLessThanOrEqualTo(0);
+                Browser.screenshot(browser, "source-page-" + device + "-" + scheme);
+                open("#/");
+                waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
+                        By.cssSelector("article[data-source-id='" + sourceId + "']")));
+                Browser.screenshot(browser, "overview-" + device + "-" + scheme);
+            }
+        }
+    }
+}
