@@ -24,7 +24,9 @@ async function start() {
     if (e.status === 404) {
       me = { subject: null, role: 'admin', authMethod: 'none' };   // the service has no authentication
     } else if (e.status === 401) {
-      return showLogin(token.get() ? 'That token was not accepted (expired, revoked or mistyped). Paste a valid one.' : '');
+      const hadToken = token.get() !== null;
+      token.clear();
+      return showLogin(hadToken ? 'That token was not accepted (expired, revoked or mistyped). Paste a valid one.' : '');
     } else if (e.status === 403) {
       return showBlocked(e.message);
     } else {
@@ -32,6 +34,7 @@ async function start() {
     }
   }
   store.user = me;
+  liveState.hidden = false;
   document.getElementById('login').hidden = true;
   document.getElementById('app').hidden = false;
   const who = document.getElementById('who');
@@ -44,6 +47,7 @@ async function start() {
 
 function showLogin(message) {
   if (live) { live.stop(); live = null; }
+  liveState.hidden = true;
   document.getElementById('app').hidden = true;
   const login = document.getElementById('login');
   login.hidden = false;

@@ -92,6 +92,10 @@ export function describeCron(expression) {
   const quartz = parts.length >= 6;
   if (parts.length < 5 || parts.length > 7) return `cron ${expression}`;
   const [sec, min, hour, dom, month, dow] = quartz ? parts : ['0', ...parts];
+  // A plain number out of range is a mistake: show the expression as it is (the API says what is wrong).
+  const outOfRange = (f, lo, hi) => isNum(f) && (Number(f) < lo || Number(f) > hi);
+  if (outOfRange(sec, 0, 59) || outOfRange(min, 0, 59) || outOfRange(hour, 0, 23) || outOfRange(dom, 1, 31)
+      || outOfRange(month, 1, 12)) return `cron ${expression}`;
   const everyMonth = any(month);
   const time = isNum(hour) && isNum(min) ? `${pad(hour)}:${pad(min)}` : null;
   if (sec !== '0' && !(quartz && isNum(sec))) return `cron ${expression}`;

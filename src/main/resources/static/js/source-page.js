@@ -125,7 +125,7 @@ export function updateSourcePage() {
   const schedule = effective.schedule
     ? `${esc(describeCron(effective.schedule))}${effective.nextRunAt ? `, next at ${esc(atZone(effective.nextRunAt, effective.scheduleTimeZone))}` : ''}`
     : 'not scheduled';
-  const job = status.job || source.job;
+  const job = source.job || status.job;
   setHtml(main.querySelector('.source-facts'), `
     <div><dt>Last sync</dt><dd>${timeTag(source.lastSyncAt)}</dd></div>
     <div><dt>Rows imported</dt><dd>${num(source.totalRecordsSynced)}</dd></div>

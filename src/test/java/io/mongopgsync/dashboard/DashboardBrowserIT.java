@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.mongodb.client.MongoDatabase;
+import io.mongopgsync.events.EventHub;
 import io.mongopgsync.support.ApiClient;
 import io.mongopgsync.support.Browser;
 import io.mongopgsync.support.ServiceIT;
@@ -29,6 +30,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
@@ -43,6 +45,9 @@ class DashboardBrowserIT {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    EventHub events;
 
     SyncClient sync;
     final TestMongo mongo = TestMongo.get();
@@ -75,7 +80,9 @@ class DashboardBrowserIT {
         return wait;
     }
 
+    /** Loads the page afresh (a change of the hash alone would not) and waits until its live stream is up. */
     private void open(String hash) {
+        browser.get("about:blank");
         browser.get("http://127.0.0.1:" + port + "/" + hash);
         waitUpTo(Duration.ofSeconds(20)).until(d -> "live".equals(
                 d.findElement(By.id("live-state")).getAttribute("data-state")));
@@ -296,6 +303,100 @@ class DashboardBrowserIT {
                         By.cssSelector("article[data-source-id='" + sourceId + "']")));
                 Browser.screenshot(browser, "overview-" + device + "-" + scheme);
             }
+        }
+    }
+
+    /**
+     * The live stream ends (as when the service restarts) while a sync runs; the page says it is reconnecting,
+     * comes back by itself and shows what happened meanwhile.
+     */
+    @Test
+    void shouldReconnectByItselfAfterTheLiveStreamIsLostAndShowWhatHappenedMeanwhile() {
+        String database = database(300);
+        long sourceId = sync.createSource("gone", mongo.uri(database), database, Map.of());
+        open("#/");
+        waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("article[data-source-id='" + sourceId + "'] .badge[data-status='never']")));
+
+        events.stop();
+        try {
+            waitUpTo(Duration.ofSeconds(10)).until(d -> "reconnecting".equals(
+                    d.findElement(By.id("live-state")).getAttribute("data-state")));
+            Browser.screenshot(browser, "live-reconnecting");
+            sync.syncAndWait(sourceId, "full");
+        } finally {
+            events.start();
+        }
+        waitUpTo(Duration.ofSeconds(30)).until(d -> "live".equals(
+                d.findElement(By.id("live-state")).getAttribute("data-state")));
+        WebElement card = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("article[data-source-id='" + sourceId + "'] .badge[data-status='completed']")));
+        assertThat(card.isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.cssSelector("article[data-source-id='" + sourceId + "'] .card-facts")).getText())
+                .contains("300");
+    }
+
+    /**
+     * The sign-in flow against the contract of the authentication API: {@code GET /api/me} answers 401 without a
+     * valid token and the subject and role with one. The service under test has no authentication yet, so a script
+     * placed in the page answers /api/me the way the secured service will; every other call goes to the real
+     * service.
+     */
+    @Test
+    void shouldAskForATokenAndHideWhatAViewerMayNotUse() {
+        String database = database(10);
+        long sourceId = sync.createSource("viewer", mongo.uri(database), database, Map.of());
+        // Installed in every new document before the page's own scripts; removed at the end.
+        String me = """
+                (() => {
+                  const realFetch = window.fetch;
+                  window.fetch = (input, init) => {
+                    const url = typeof input === 'string' ? input : input.url;
+                    if (!url.endsWith('/api/me')) return realFetch(input, init);
+                    const valid = ((init && init.headers) || {}).Authorization === 'Bearer viewer-token';
+                    const body = valid ? {subject: 'ann', role: 'viewer', authMethod: 'token'}
+                      : {error: 'unauthorized', message: 'A bearer token is required'};
+                    return Promise.resolve(new Response(JSON.stringify(body),
+                      {status: valid ? 200 : 401, headers: {'Content-Type': 'application/json'}}));
+                  };
+                })();""";
+        String script = (String) browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
+                Map.of("source", me)).get("identifier");
+        try {
+            browser.get("http://127.0.0.1:" + port + "/#/");
+            browser.executeScript("sessionStorage.clear()");
+            browser.navigate().refresh();
+            WebElement login = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
+            assertThat(browser.findElement(By.id("app")).isDisplayed()).isFalse();
+            Browser.screenshot(browser, "login");
+
+            browser.findElement(By.id("token")).sendKeys("mistyped");
+            login.findElement(By.cssSelector("button[type='submit']")).click();
+            waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.textMatches(By.id("login-error"),
+                    java.util.regex.Pattern.compile("That token was not accepted.*")));
+            assertThat(browser.executeScript("return sessionStorage.length")).isEqualTo(0L);
+
+            browser.findElement(By.id("token")).sendKeys("viewer-token" + Keys.ENTER);
+            waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.id("who"), "ann · viewer"));
+            WebElement card = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
+                    By.cssSelector("article[data-source-id='" + sourceId + "']")));
+            assertThat(browser.findElements(By.id("register-source"))).isEmpty();
+            assertThat(card.findElements(By.cssSelector("button"))).as("a viewer cannot start syncs").isEmpty();
+
+            card.findElement(By.cssSelector("h3 a")).click();
+            waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.id("config-form")));
+            assertThat(browser.findElements(By.cssSelector(".source-actions button"))).isEmpty();
+            assertThat(browser.findElements(By.cssSelector("#config-form button[type='submit']"))).isEmpty();
+            assertThat(browser.findElement(By.id("cfg-schedule")).isEnabled()).isFalse();
+            Browser.screenshot(browser, "viewer-source-page");
+
+            browser.findElement(By.id("sign-out")).click();
+            waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
+            assertThat(browser.findElement(By.id("login-error")).getText()).isEqualTo("You are signed out.");
+            assertThat(browser.executeScript("return sessionStorage.length")).isEqualTo(0L);
+        } finally {
+            browser.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script));
+            browser.executeScript("sessionStorage.clear()");
         }
     }
 }
