@@ -5,7 +5,7 @@ import { connectLive } from './live.js';
 import { refreshTimes } from './format.js';
 import { store, can, mergeSource, recordRate } from './store.js';
 import { renderOverview, updateOverview, renderFigures } from './overview.js';
-import { renderSourcePage, updateSourcePage, sourceActivity, currentSourceId } from './source-page.js';
+import { renderSourcePage, updateSourcePage, reloadRuns, currentSourceId } from './source-page.js';
 import { renderSourceForm } from './forms.js';
 import { retheme } from './charts.js';
 
@@ -98,9 +98,26 @@ async function loadSources() {
   const ids = new Set(sources.map(s => s.id));
   [...store.sources.keys()].filter(id => !ids.has(id)).forEach(id => store.sources.delete(id));
   sources.forEach(mergeSource);
-  // Next run per card; a failure here only leaves "—".
-  await Promise.all(sources.map(s => api(`/api/data-sources/${s.id}/sync-config`)
-    .then(c => store.configs.set(s.id, c)).catch(() => {})));
+  // Next run, drift and stream per card; a failure here only leaves "—".
+  await Promise.all(sources.flatMap(s => [
+    api(`/api/data-sources/${s.id}/sync-config`).then(c => store.configs.set(s.id, c)).catch(() => {}),
+    api(`/api/data-sources/${s.id}/sync-status`).then(st => store.statuses.set(s.id, st)).catch(() => {})]));
+}
+
+const statusRefreshes = new Map();
+
+/** Re-reads a source's sync-status (error in full, drift, stream) after a change; bunched to one call per second. */
+function refreshStatus(id) {
+  if (statusRefreshes.has(id)) return;
+  statusRefreshes.set(id, setTimeout(async () => {
+    statusRefreshes.delete(id);
+    try {
+      store.statuses.set(id, await api(`/api/data-sources/${id}/sync-status`));
+      redraw(id);
+    } catch (e) {
+      // the next change or the reconnect brings it
+    }
+  }, 1000));
 }
 
 async function loadMetrics() {
@@ -165,7 +182,8 @@ function handleEvent(type, data) {
     // After a restart or a long absence: fetch what events do not carry (descriptions, configs, history).
     if (unknown) loadSources().then(() => redraw(currentSourceId())).catch(() => {});
     if (main.querySelector('#overview')) { updateOverview(main); loadMetrics(); }
-    if (currentSourceId() !== null) { sourceActivity(currentSourceId(), 'history'); sourceActivity(currentSourceId(), 'status'); }
+    if (currentSourceId() !== null) reloadRuns(currentSourceId());
+    data.sources.forEach(s => refreshStatus(s.id));
     return;
   }
   if (type === 'source') {
@@ -183,7 +201,7 @@ function handleEvent(type, data) {
       announce(`Sync of ${data.name} ${data.job.status}.`);
     }
     redraw(data.id);
-    sourceActivity(data.id, 'status');
+    refreshStatus(data.id);
     if (main.querySelector('#overview')) loadMetrics();
     return;
   }
@@ -194,7 +212,7 @@ function handleEvent(type, data) {
   }
   if (type === 'progress') {
     // A collection that just started shows up in the history table as in progress.
-    if (!store.progress.has(data.historyId)) sourceActivity(data.dataSourceId, 'history');
+    if (!store.progress.has(data.historyId)) reloadRuns(data.dataSourceId);
     store.progress.set(data.historyId, data);
     const total = [...store.progress.values()].filter(p => p.jobId === data.jobId).reduce((n, p) => n + p.processed, 0);
     recordRate(data.jobId, total);
@@ -202,7 +220,7 @@ function handleEvent(type, data) {
     return;
   }
   if (type === 'history') {
-    sourceActivity(data.dataSourceId, 'history');
+    reloadRuns(data.dataSourceId);
     return;
   }
   if (type === 'job') {
@@ -269,6 +287,11 @@ document.addEventListener('click', async event => {
 // ---- housekeeping -----------------------------------------------------------------------------------------------
 
 setInterval(() => refreshTimes(main), 30000);
+// A change stream's lag moves without any sync event: sources that stream have their status re-read.
+setInterval(() => {
+  if (!store.user) return;
+  for (const [id, status] of store.statuses) if (status && status.stream) refreshStatus(id);
+}, 5000);
 window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => retheme());
 
 start();

@@ -158,18 +158,14 @@ export function updateSourcePage() {
   if (!rateBox.hidden) drawRateChart(main.querySelector('#rate-chart'), points);
 }
 
-/** Reloads what changes when a run finishes: history, charts, collections, status. Bunched to one call a second. */
-export function sourceActivity(id, what) {
-  if (id !== page.id || page.pending.has(what)) return;
-  page.pending.set(what, setTimeout(async () => {
-    page.pending.delete(what);
+/** Reloads what changes when a run starts or ends: history, charts, collections. Bunched. */
+export function reloadRuns(id) {
+  if (id !== page.id || page.pending.has('runs')) return;
+  page.pending.set('runs', setTimeout(async () => {
+    page.pending.delete('runs');
     if (id !== page.id) return;
     try {
-      if (what === 'history') await Promise.all([loadHistory(), loadDetails()]);
-      if (what === 'status') {
-        store.statuses.set(id, await api(`/api/data-sources/${id}/sync-status`));
-        updateSourcePage();
-      }
+      await Promise.all([loadHistory(), loadDetails()]);
     } catch (e) {
       // the next event or the reconnect brings it
     }

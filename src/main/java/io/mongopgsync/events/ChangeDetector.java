@@ -97,14 +97,7 @@ public class ChangeDetector {
      * completed collection is at 100 % whatever the estimate said (counts are estimates; documents come and go).
      */
     static Map<String, Object> progress(SyncState.Run r) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("dataSourceId", r.dataSourceId());
-        data.put("historyId", r.id());
-        data.put("jobId", r.jobId());
-        data.put("collection", r.collection());
-        data.put("table", r.table());
-        data.put("syncType", r.syncType());
-        data.put("status", r.status());
+        Map<String, Object> data = run(r);
         long processed = r.processed();
         data.put("processed", processed);
         data.put("total", r.estimatedTotal());
@@ -128,6 +121,17 @@ public class ChangeDetector {
     }
 
     static Map<String, Object> history(SyncState.Run r) {
+        Map<String, Object> data = run(r);
+        data.put("recordsSynced", r.recordsSynced());
+        data.put("recordsFailed", r.recordsFailed());
+        data.put("startedAt", r.startedAt());
+        data.put("completedAt", r.completedAt());
+        data.put("errorMessage", r.errorMessage());
+        return data;
+    }
+
+    /** What progress and history events say about the run they belong to. */
+    private static Map<String, Object> run(SyncState.Run r) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("dataSourceId", r.dataSourceId());
         data.put("historyId", r.id());
@@ -136,11 +140,6 @@ public class ChangeDetector {
         data.put("table", r.table());
         data.put("syncType", r.syncType());
         data.put("status", r.status());
-        data.put("recordsSynced", r.recordsSynced());
-        data.put("recordsFailed", r.recordsFailed());
-        data.put("startedAt", r.startedAt());
-        data.put("completedAt", r.completedAt());
-        data.put("errorMessage", r.errorMessage());
         return data;
     }
 }
