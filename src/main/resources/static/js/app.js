@@ -98,16 +98,17 @@ async function loadSources() {
   const ids = new Set(sources.map(s => s.id));
   [...store.sources.keys()].filter(id => !ids.has(id)).forEach(id => store.sources.delete(id));
   sources.forEach(mergeSource);
-  // Next run, drift and stream per card; a failure here only leaves "—".
-  await Promise.all(sources.flatMap(s => [
-    api(`/api/data-sources/${s.id}/sync-config`).then(c => store.configs.set(s.id, c)).catch(() => {}),
-    api(`/api/data-sources/${s.id}/sync-status`).then(st => store.statuses.set(s.id, st)).catch(() => {})]));
+  // Next run, drift and stream per card arrive afterwards, without holding up the page; a failure leaves "—".
+  for (const s of sources) {
+    api(`/api/data-sources/${s.id}/sync-config`).then(c => { store.configs.set(s.id, c); redraw(s.id); }).catch(() => {});
+    refreshStatus(s.id, 0);
+  }
 }
 
 const statusRefreshes = new Map();
 
 /** Re-reads a source's sync-status (error in full, drift, stream) after a change; bunched to one call per second. */
-function refreshStatus(id) {
+function refreshStatus(id, delay = 1000) {
   if (statusRefreshes.has(id)) return;
   statusRefreshes.set(id, setTimeout(async () => {
     statusRefreshes.delete(id);
@@ -117,7 +118,7 @@ function refreshStatus(id) {
     } catch (e) {
       // the next change or the reconnect brings it
     }
-  }, 1000));
+  }, delay));
 }
 
 async function loadMetrics() {
@@ -285,6 +286,11 @@ document.addEventListener('click', async event => {
 });
 
 // ---- housekeeping -----------------------------------------------------------------------------------------------
+
+// A page left for another keeps no stream open (browsers allow six connections per host, and a page kept in
+// the back-forward cache would hold one); coming back reconnects and resumes.
+window.addEventListener('pagehide', () => { if (live) { live.stop(); live = null; } });
+window.addEventListener('pageshow', event => { if (event.persisted && store.user) startLive(); });
 
 setInterval(() => refreshTimes(main), 30000);
 // A change stream's lag moves without any sync event: sources that stream have their status re-read.

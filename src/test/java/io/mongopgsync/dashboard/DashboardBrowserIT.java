@@ -23,6 +23,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
@@ -68,6 +71,17 @@ class DashboardBrowserIT {
     void setUp() {
         sync = new SyncClient(new ApiClient(port));
     }
+
+    /** What the page showed when a test failed, beside the screenshots of the passing ones. */
+    @RegisterExtension
+    final TestWatcher failureScreenshot = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (browser != null) {
+                Browser.screenshot(browser, "FAILED-" + context.getRequiredTestMethod().getName());
+            }
+        }
+    };
 
     @AfterEach
     void resetBrowser() {
@@ -134,9 +148,9 @@ class DashboardBrowserIT {
             initial.click();
         }
         browser.findElement(By.cssSelector("#source-form button[type='submit']")).click();
-        waitUpTo(Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().matches(".*#/sources/\\d+$"));
+        waitUpTo(Duration.ofSeconds(30)).until(d -> d.getCurrentUrl().matches(".*#/sources/\\d+$"));
         long sourceId = Long.parseLong(browser.getCurrentUrl().replaceAll(".*#/sources/", ""));
-        waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.cssSelector(".source-name"), name));
+        waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.textToBe(By.cssSelector(".source-name"), name));
         assertThat(badge()).isEqualTo("never");
 
         new Select(browser.findElement(By.cssSelector(".source-actions [data-sync-type]"))).selectByValue("full");
@@ -165,7 +179,7 @@ class DashboardBrowserIT {
         Browser.screenshot(browser, "sync-completed-source-page");
 
         browser.findElement(By.linkText("← All data sources")).click();
-        WebElement card = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
+        WebElement card = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("article[data-source-id='" + sourceId + "']")));
         assertThat(card.findElement(By.cssSelector(".badge")).getAttribute("data-status")).isEqualTo("completed");
         assertThat(card.getText()).contains("20,000");
@@ -180,7 +194,7 @@ class DashboardBrowserIT {
                 ApiClient.json(Map.of("schedule", "61 * * * *"))).json().get("details").get(0).get("message").asText();
 
         open("#/sources/" + sourceId);
-        WebElement schedule = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.elementToBeClickable(By.id("cfg-schedule")));
+        WebElement schedule = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(By.id("cfg-schedule")));
         schedule.clear();
         schedule.sendKeys("0 */6 * * *");
         assertThat(browser.findElement(By.id("cfg-schedule-words")).getText()).isEqualTo("Runs every 6 hours");
@@ -188,7 +202,7 @@ class DashboardBrowserIT {
         schedule.sendKeys("61 * * * *");
         browser.findElement(By.cssSelector("#config-form button[type='submit']")).click();
 
-        WebElement error = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(
+        WebElement error = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(
                 By.id("cfg-schedule-error")));
         assertThat(error.getText()).isEqualTo("Schedule " + apiMessage);
         assertThat(schedule.getAttribute("aria-invalid")).isEqualTo("true");
@@ -200,10 +214,10 @@ class DashboardBrowserIT {
         schedule.clear();
         schedule.sendKeys("30 2 * * *");
         browser.findElement(By.cssSelector("#config-form button[type='submit']")).click();
-        waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.cssSelector("#config-form .form-ok"),
+        waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.textToBe(By.cssSelector("#config-form .form-ok"),
                 "Configuration saved."));
         assertThat(browser.findElement(By.id("cfg-schedule-error")).getText()).isEmpty();
-        waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.textMatches(By.cssSelector(".schedule-words"),
+        waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.textMatches(By.cssSelector(".schedule-words"),
                 java.util.regex.Pattern.compile("every day at 02:30, next at .*")));
     }
 
@@ -218,7 +232,7 @@ class DashboardBrowserIT {
                 .json().get("message").asText();
 
         open("#/sources/" + sourceId);
-        waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.elementToBeClickable(
+        waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(
                 By.cssSelector("button[data-action='test-connection']"))).click();
         WebElement result = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector(".test-result.error")));
@@ -228,7 +242,7 @@ class DashboardBrowserIT {
         waitUpTo(Duration.ofMinutes(1)).until(d -> "failed".equals(badge()));
         String apiError = sync.api().get("/api/data-sources/" + sourceId + "/sync-status").json()
                 .get("sync_error_message").asText();
-        WebElement error = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(
+        WebElement error = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector(".last-error pre")));
         assertThat(error.getText()).isEqualTo(apiError).contains("MongoDB unreachable");
         Browser.screenshot(browser, "sync-failed-closed-port");
@@ -239,7 +253,7 @@ class DashboardBrowserIT {
         String database = database(20_000);
         long sourceId = sync.createSource("busy", mongo.uri(database), database, Map.of("batchSize", 100));
         open("#/sources/" + sourceId);
-        WebElement button = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.elementToBeClickable(
+        WebElement button = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(
                 By.cssSelector(".source-actions button[data-action='sync']")));
 
         browser.findElement(By.tagName("body")).click();
@@ -251,12 +265,12 @@ class DashboardBrowserIT {
         waitUpTo(Duration.ofSeconds(30)).until(d -> List.of("queued", "running").contains(badge()));
 
         browser.findElement(By.cssSelector(".source-actions button[data-action='sync']")).click();
-        WebElement error = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(
+        WebElement error = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector(".source-page .action-error")));
         assertThat(error.getText()).contains("already").contains("Wait for it to finish or cancel it");
         Browser.screenshot(browser, "sync-already-running");
 
-        waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.elementToBeClickable(
+        waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(
                 By.cssSelector(".source-actions button[data-action='cancel']"))).click();
         waitUpTo(Duration.ofMinutes(1)).until(d -> "cancelled".equals(badge()));
         assertThat(sync.awaitIdle(sourceId, Duration.ofSeconds(30)).get("job").isNull()).isTrue();
@@ -271,11 +285,11 @@ class DashboardBrowserIT {
         sync.syncAndWait(sourceId, "full");
 
         open("#/sources/" + sourceId);
-        waitUpTo(Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector("#history-rows tr[data-status]")).size() == 2);
+        waitUpTo(Duration.ofSeconds(30)).until(d -> d.findElements(By.cssSelector("#history-rows tr[data-status]")).size() == 2);
         new Select(browser.findElement(By.id("history-status"))).selectByValue("failed");
-        waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.id("history-rows"), "No run with this status."));
+        waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.textToBe(By.id("history-rows"), "No run with this status."));
         new Select(browser.findElement(By.id("history-status"))).selectByValue("completed");
-        waitUpTo(Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector("#history-rows tr[data-status='completed']")).size() == 2);
+        waitUpTo(Duration.ofSeconds(30)).until(d -> d.findElements(By.cssSelector("#history-rows tr[data-status='completed']")).size() == 2);
         assertThat(browser.findElement(By.id("history-range")).getText()).isEqualTo("1–2 of 2");
         ApiClient.Response bogus = sync.api().get("/api/data-sources/" + sourceId + "/history?status=done");
         assertThat(bogus.status()).isEqualTo(400);
@@ -287,8 +301,8 @@ class DashboardBrowserIT {
                 Browser.viewport(browser, size[0], size[1]);
                 String device = size[0] < 700 ? "phone" : "laptop";
                 open("#/sources/" + sourceId);
-                waitUpTo(Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector("#history-rows tr[data-status]")).size() == 2);
-                waitUpTo(Duration.ofSeconds(10)).until(d -> Boolean.TRUE.equals(((ChromeDriver) d)
+                waitUpTo(Duration.ofSeconds(30)).until(d -> d.findElements(By.cssSelector("#history-rows tr[data-status]")).size() == 2);
+                waitUpTo(Duration.ofSeconds(30)).until(d -> Boolean.TRUE.equals(((ChromeDriver) d)
                         .executeScript("return !!(window.Chart && Chart.getChart('runs-chart'))")));
                 assertThat(browser.findElement(By.cssSelector(".schedule-words")).getText())
                         .matches("every 6 hours, next at .* Europe/Berlin");
@@ -299,7 +313,7 @@ class DashboardBrowserIT {
                 assertThat(overflow.intValue()).as("no sideways scrolling on a %s", device).isLessThanOrEqualTo(0);
                 Browser.screenshot(browser, "source-page-" + device + "-" + scheme);
                 open("#/");
-                waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
+                waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(
                         By.cssSelector("article[data-source-id='" + sourceId + "']")));
                 Browser.screenshot(browser, "overview-" + device + "-" + scheme);
             }
@@ -315,12 +329,12 @@ class DashboardBrowserIT {
         String database = database(300);
         long sourceId = sync.createSource("gone", mongo.uri(database), database, Map.of());
         open("#/");
-        waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
+        waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("article[data-source-id='" + sourceId + "'] .badge[data-status='never']")));
 
         events.stop();
         try {
-            waitUpTo(Duration.ofSeconds(10)).until(d -> "reconnecting".equals(
+            waitUpTo(Duration.ofSeconds(30)).until(d -> "reconnecting".equals(
                     d.findElement(By.id("live-state")).getAttribute("data-state")));
             Browser.screenshot(browser, "live-reconnecting");
             sync.syncAndWait(sourceId, "full");
@@ -329,7 +343,7 @@ class DashboardBrowserIT {
         }
         waitUpTo(Duration.ofSeconds(30)).until(d -> "live".equals(
                 d.findElement(By.id("live-state")).getAttribute("data-state")));
-        WebElement card = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
+        WebElement card = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("article[data-source-id='" + sourceId + "'] .badge[data-status='completed']")));
         assertThat(card.isDisplayed()).isTrue();
         assertThat(browser.findElement(By.cssSelector("article[data-source-id='" + sourceId + "'] .card-facts")).getText())
@@ -366,32 +380,32 @@ class DashboardBrowserIT {
             browser.get("http://127.0.0.1:" + port + "/#/");
             browser.executeScript("sessionStorage.clear()");
             browser.navigate().refresh();
-            WebElement login = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
+            WebElement login = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
             assertThat(browser.findElement(By.id("app")).isDisplayed()).isFalse();
             Browser.screenshot(browser, "login");
 
             browser.findElement(By.id("token")).sendKeys("mistyped");
             login.findElement(By.cssSelector("button[type='submit']")).click();
-            waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.textMatches(By.id("login-error"),
+            waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.textMatches(By.id("login-error"),
                     java.util.regex.Pattern.compile("That token was not accepted.*")));
             assertThat(browser.executeScript("return sessionStorage.length")).isEqualTo(0L);
 
             browser.findElement(By.id("token")).sendKeys("viewer-token" + Keys.ENTER);
-            waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.id("who"), "ann · viewer"));
-            WebElement card = waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(
+            waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.textToBe(By.id("who"), "ann · viewer"));
+            WebElement card = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(
                     By.cssSelector("article[data-source-id='" + sourceId + "']")));
             assertThat(browser.findElements(By.id("register-source"))).isEmpty();
             assertThat(card.findElements(By.cssSelector("button"))).as("a viewer cannot start syncs").isEmpty();
 
             card.findElement(By.cssSelector("h3 a")).click();
-            waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(By.id("config-form")));
+            waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.id("config-form")));
             assertThat(browser.findElements(By.cssSelector(".source-actions button"))).isEmpty();
             assertThat(browser.findElements(By.cssSelector("#config-form button[type='submit']"))).isEmpty();
             assertThat(browser.findElement(By.id("cfg-schedule")).isEnabled()).isFalse();
             Browser.screenshot(browser, "viewer-source-page");
 
             browser.findElement(By.id("sign-out")).click();
-            waitUpTo(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
+            waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
             assertThat(browser.findElement(By.id("login-error")).getText()).isEqualTo("You are signed out.");
             assertThat(browser.executeScript("return sessionStorage.length")).isEqualTo(0L);
         } finally {
