@@ -32,6 +32,7 @@ export function refreshTimes(root = document) {
 
 export function duration(ms) {
   if (ms === null || ms === undefined) return '—';
+  if (ms < 10000) return `${(ms / 1000).toFixed(1)} s`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s`;
   if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
