@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mongopgsync.config.SyncProperties;
 import io.mongopgsync.schedule.CronSchedules;
+import io.mongopgsync.schedule.ScheduleManager;
 import io.mongopgsync.source.ConnectionCheck;
 import io.mongopgsync.sync.EffectiveConfig;
 import io.mongopgsync.source.ConnectionStrings;
@@ -38,9 +39,11 @@ public class DataSourceApi {
     private final JsonBodies bodies;
     private final ObjectMapper mapper;
     private final SyncProperties.Defaults defaults;
+    private final ScheduleManager schedules;
 
     public DataSourceApi(DataSourceService service, MongoConnections connections, ConnectionCheck connectionCheck,
-                         JsonBodies bodies, ObjectMapper mapper, SyncProperties properties) {
+                         JsonBodies bodies, ObjectMapper mapper, SyncProperties properties, ScheduleManager schedules) {
+        this.schedules = schedules;
         this.service = service;
         this.connections = connections;
         this.connectionCheck = connectionCheck;
@@ -121,6 +124,7 @@ public class DataSourceApi {
         inEffect.put("schedule", config.schedule());
         inEffect.put("quartzSchedule", config.schedule() == null ? null : CronSchedules.toQuartz(config.schedule()));
         inEffect.put("scheduleTimeZone", config.scheduleTimeZone() == null ? "UTC" : config.scheduleTimeZone());
+        inEffect.put("nextRunAt", config.schedule() == null ? null : schedules.nextRun(source.id()).orElse(null));
         inEffect.put("batchSize", effective.batchSize());
         inEffect.put("incremental", effective.incremental());
         inEffect.put("lastSyncField", effective.lastSyncField());

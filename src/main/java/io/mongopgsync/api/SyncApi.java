@@ -28,6 +28,8 @@ import org.springframework.stereotype.Component;
 @Component("syncApi")
 public class SyncApi {
 
+    private static final List<String> HISTORY_STATUSES = List.of("in_progress", "completed", "failed");
+
     private final DataSourceService sources;
     private final SyncService syncs;
     private final SyncJobQueue jobs;
@@ -125,15 +127,22 @@ public class SyncApi {
         return ApiResponse.ok(answer);
     }
 
-    public ApiResponse history(@Header("id") String id, @Header("limit") String limit, @Header("offset") String offset) {
+    public ApiResponse history(@Header("id") String id, @Header("limit") String limit, @Header("offset") String offset,
+                               @Header("status") String status) {
         long sourceId = sources.get(DataSourceApi.parseId(id)).id();
         int l = intParam("limit", limit, 50, 1, 500);
         int o = intParam("offset", offset, 0, 0, Integer.MAX_VALUE);
+        String s = status == null || status.isBlank() ? null : status.trim();
+        if (s != null && !HISTORY_STATUSES.contains(s)) {
+            throw new ApiException(400, "validation_failed", "status must be one of " + HISTORY_STATUSES,
+                    List.of(new io.mongopgsync.errors.FieldError("status", "must be one of " + HISTORY_STATUSES)));
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("total", history.count(sourceId));
+        answer.put("total", history.count(sourceId, s));
         answer.put("limit", l);
         answer.put("offset", o);
-        answer.put("items", history.page(sourceId, l, o).stream().map(this::historyRow).toList());
+        answer.put("status", s);
+        answer.put("items", history.page(sourceId, s, l, o).stream().map(this::historyRow).toList());
         return ApiResponse.ok(answer);
     }
 

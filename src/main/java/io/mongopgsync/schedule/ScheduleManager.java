@@ -5,8 +5,10 @@ import io.mongopgsync.source.DataSourceRecord;
 import io.mongopgsync.source.DataSourceRepository;
 import io.mongopgsync.source.SyncConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
 import org.quartz.CronScheduleBuilder;
@@ -83,6 +85,18 @@ public class ScheduleManager {
         } catch (SchedulerException e) {
             throw new IllegalStateException("could not update the schedule of data source " + sourceId + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** When the source's schedule fires next, if it has one. */
+    public Optional<Instant> nextRun(long sourceId) {
+        try {
+            Trigger trigger = scheduler.getTrigger(triggerKey(sourceId));
+            return trigger == null || trigger.getNextFireTime() == null ? Optional.empty()
+                    : Optional.of(trigger.getNextFireTime().toInstant());
+        } catch (SchedulerException e) {
+            throw new IllegalStateException("could not read the schedule of data source " + sourceId
+                    + " from the Quartz job store: " + e.getMessage(), e);
         }
     }
 

@@ -52,6 +52,7 @@ public final class AccessRules {
             new Rule(GET, "/", Access.ANONYMOUS),
             new Rule(GET, "/index.html", Access.ANONYMOUS),
             new Rule(GET, "/*.js", Access.ANONYMOUS),
+            new Rule(GET, "/js/*.js", Access.ANONYMOUS),
             new Rule(GET, "/*.css", Access.ANONYMOUS),
             new Rule(GET, "/favicon.ico", Access.ANONYMOUS),
             new Rule(GET, "/webjars/**", Access.ANONYMOUS),

@@ -64,15 +64,25 @@ public class SyncHistory {
     }
 
     public List<Row> page(long sourceId, int limit, int offset) {
+        return page(sourceId, null, limit, offset);
+    }
+
+    /** Newest first; {@code status} null for every row. */
+    public List<Row> page(long sourceId, String status, int limit, int offset) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM dra_mongodb_sync_history WHERE data_source_id = :source "
-                        + "ORDER BY id DESC LIMIT :limit OFFSET :offset")
-                .param("source", sourceId).param("limit", limit).param("offset", offset)
+                        + "AND (CAST(:status AS text) IS NULL OR status = :status) ORDER BY id DESC LIMIT :limit OFFSET :offset")
+                .param("source", sourceId).param("status", status).param("limit", limit).param("offset", offset)
                 .query(SyncHistory::map).list();
     }
 
     public long count(long sourceId) {
-        return jdbc.sql("SELECT count(*) FROM dra_mongodb_sync_history WHERE data_source_id = :source")
-                .param("source", sourceId).query(Long.class).single();
+        return count(sourceId, null);
+    }
+
+    public long count(long sourceId, String status) {
+        return jdbc.sql("SELECT count(*) FROM dra_mongodb_sync_history WHERE data_source_id = :source "
+                        + "AND (CAST(:status AS text) IS NULL OR status = :status)")
+                .param("source", sourceId).param("status", status).query(Long.class).single();
     }
 
     public List<Row> inProgress(long sourceId) {
