@@ -11,6 +11,7 @@ import io.mongopgsync.source.ConnectionStrings;
 import io.mongopgsync.source.DataSourceRecord;
 import io.mongopgsync.source.DataSourceService;
 import io.mongopgsync.source.MongoConnections;
+import io.mongopgsync.source.MongoHostPolicy;
 import io.mongopgsync.source.SyncConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,15 +37,18 @@ public class DataSourceApi {
     private final JsonBodies bodies;
     private final ObjectMapper mapper;
     private final SyncProperties.Defaults defaults;
+    private final MongoHostPolicy hostPolicy;
 
     public DataSourceApi(DataSourceService service, MongoConnections connections, ConnectionCheck connectionCheck,
-                         JsonBodies bodies, ObjectMapper mapper, SyncProperties properties) {
+                         JsonBodies bodies, ObjectMapper mapper, SyncProperties properties,
+                         MongoHostPolicy hostPolicy) {
         this.service = service;
         this.connections = connections;
         this.connectionCheck = connectionCheck;
         this.bodies = bodies;
         this.mapper = mapper;
         this.defaults = properties.defaults();
+        this.hostPolicy = hostPolicy;
     }
 
     public ApiResponse list() {
@@ -78,6 +82,7 @@ public class DataSourceApi {
 
     public ApiResponse testConnection(@Header("id") String id) {
         DataSourceRecord source = service.get(parseId(id));
+        requireAllowedHosts(connections.connectionString(source), "connectionString");
         try {
             ConnectionCheck.Result result = connectionCheck.check(source);
             Map<String, Object> body = new LinkedHashMap<>();
@@ -183,7 +188,23 @@ public class DataSourceApi {
             syncConfig = SyncConfig.parse(json.get("syncConfig"), "syncConfig.", errors);
         }
         errors.throwIfAny();
+        if (connectionString != null) {
+            requireAllowedHosts(connectionString, json.has("connectionDetails") ? "connectionDetails.host"
+                    : "connectionString");
+        }
         return new DataSourceService.Changes(name, description, connectionString, database, syncConfig);
+    }
+
+    /** 400 before any connection when the allow-list (sync.mongo.allowed-hosts) does not contain a host. */
+    private void requireAllowedHosts(String connectionString, String field) {
+        try {
+            hostPolicy.check(connectionString);
+        } catch (MongoHostPolicy.HostNotAllowedException e) {
+            throw new ApiException(400, "host_not_allowed", e.getMessage(),
+                    java.util.List.of(new ApiException.FieldError(field, e.getMessage())));
+        } catch (MongoHostPolicy.SrvLookupException e) {
+            throw new ApiException(502, "mongodb_unreachable", e.getMessage());
+        }
     }
 
     private static String connectionString(ObjectNode json, boolean creating, FieldErrors errors) {

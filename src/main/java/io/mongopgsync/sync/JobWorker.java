@@ -106,7 +106,7 @@ public class JobWorker {
             producer.sendBody("direct:sync-job", job);
         } catch (RuntimeException e) {
             log.error("Sync job {} failed unexpectedly", job.id(), e);
-            String message = "unexpected failure: " + e.getMessage();
+            String message = "unexpected failure: " + CollectionSyncSteps.rootMessage(e);
             history.failInProgress(job.id(), message);
             outcomes.end(job, "failed", "failed", message, 0);
         } finally {
