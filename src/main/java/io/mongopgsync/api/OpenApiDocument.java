@@ -95,6 +95,11 @@ public class OpenApiDocument {
     /** Failures every operation can meet, each with the error body. */
     private static void describeFailures(String path, Operation operation) {
         ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
+        // the REST DSL puts an undescribed "default" where a route declares no responseMessage
+        var fallback = responses.get("default");
+        if (fallback != null && fallback.getDescription() == null) {
+            responses.remove("default");
+        }
         if (responses.keySet().stream().noneMatch(code -> code.startsWith("2"))) {
             responses.addApiResponse("200", new io.swagger.v3.oas.models.responses.ApiResponse().description("OK")
                     .content(new Content().addMediaType("application/json", new MediaType())));
