@@ -38,6 +38,9 @@ class HostAllowListIT {
         registry.add("sync.mongo.allowed-hosts", () -> new ConnectionString(TestMongo.get().uri()).getHosts().get(0)
                 + ",*.corp.example");
         registry.add("spring.datasource.hikari.maximum-pool-size", () -> "4");
+        // Quartz keeps one JVM-wide connection provider per scheduler name: a second context under the shared
+        // name would take over the provider of the other tests' context and close it with its own pool.
+        registry.add("spring.quartz.properties.org.quartz.scheduler.instanceName", () -> "mongo-pg-sync-allow-list");
     }
 
     @LocalServerPort

@@ -40,6 +40,9 @@ class KeyRotationIT {
         properties.put("spring.datasource.url", jdbcUrl);
         properties.put("spring.datasource.hikari.maximum-pool-size", "4");
         properties.put("server.port", "0");
+        // Quartz keeps one JVM-wide connection provider per scheduler name: under the shared name this context
+        // would take over the provider of the other tests' context and close it with its own pool.
+        properties.put("spring.quartz.properties.org.quartz.scheduler.instanceName", "mongo-pg-sync-rotation");
         properties.put("sync.secret-key", key);
         properties.put("sync.previous-secret-keys", previousKeys);
         List<String> args = new ArrayList<>();
