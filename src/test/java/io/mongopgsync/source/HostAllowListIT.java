@@ -3,55 +3,68 @@ package io.mongopgsync.source;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.ConnectionString;
+import io.mongopgsync.SyncApplication;
 import io.mongopgsync.support.ApiClient;
-import io.mongopgsync.support.ServiceIT;
 import io.mongopgsync.support.SyncClient;
+import io.mongopgsync.support.TestEnvironment;
 import io.mongopgsync.support.TestMongo;
+import io.mongopgsync.support.TestPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /**
  * The service with sync.mongo.allowed-hosts set to this run's MongoDB and *.corp.example: registration, update,
  * test-connection and syncs of any other host are refused, and no connection to that host is ever made (a listener
- * on the refused port counts the connections it gets).
+ * on the refused port counts the connections it gets). The service runs on a database of its own, so that no other
+ * instance (without the allow-list) claims its sync jobs.
  */
-@ServiceIT
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class HostAllowListIT {
 
-    @DynamicPropertySource
-    static void allowList(DynamicPropertyRegistry registry) {
-        registry.add("sync.mongo.allowed-hosts", () -> new ConnectionString(TestMongo.get().uri()).getHosts().get(0)
+    static ConfigurableApplicationContext service;
+    static int port;
+
+    @BeforeAll
+    static void start() {
+        Map<String, Object> properties = new HashMap<>(TestEnvironment.properties());
+        properties.put("spring.datasource.url", TestPostgres.get().createExtraDatabase("allow_list"));
+        properties.put("spring.datasource.hikari.maximum-pool-size", "4");
+        properties.put("server.port", "0");
+        properties.put("sync.mongo.allowed-hosts", new ConnectionString(TestMongo.get().uri()).getHosts().get(0)
                 + ",*.corp.example");
-        registry.add("spring.datasource.hikari.maximum-pool-size", () -> "4");
-        // Quartz keeps one JVM-wide connection provider per scheduler name: a second context under the shared
-        // name would take over the provider of the other tests' context and close it with its own pool.
-        registry.add("spring.quartz.properties.org.quartz.scheduler.instanceName", () -> "mongo-pg-sync-allow-list");
+        // Quartz keeps one JVM-wide connection provider per scheduler name: under the shared name this context
+        // would take over the provider of the other tests' context and close it with its own pool.
+        properties.put("spring.quartz.properties.org.quartz.scheduler.instanceName", "mongo-pg-sync-allow-list");
+        List<String> args = new ArrayList<>();
+        properties.forEach((k, v) -> args.add("--" + k + "=" + v));
+        service = new SpringApplicationBuilder(SyncApplication.class).run(args.toArray(String[]::new));
+        port = Integer.parseInt(service.getEnvironment().getProperty("local.server.port"));
     }
 
-    @LocalServerPort
-    int port;
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+    }
 
-    @Autowired
     JdbcClient jdbc;
-
-    @Autowired
     SecretCipher cipher;
-
     ApiClient api;
     SyncClient sync;
     ServerSocket probe;
@@ -60,6 +73,8 @@ class HostAllowListIT {
 
     @BeforeEach
     void setUp() throws IOException {
+        jdbc = service.getBean(JdbcClient.class);
+        cipher = service.getBean(SecretCipher.class);
         api = new ApiClient(port);
         sync = new SyncClient(api);
         database = "allow_" + UUID.randomUUID().toString().substring(0, 8);
