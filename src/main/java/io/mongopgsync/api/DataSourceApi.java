@@ -14,6 +14,7 @@ import io.mongopgsync.source.ConnectionStrings;
 import io.mongopgsync.source.DataSourceRecord;
 import io.mongopgsync.source.DataSourceService;
 import io.mongopgsync.source.MongoConnections;
+import io.mongopgsync.source.MongoHostPolicy;
 import io.mongopgsync.source.SyncConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,9 +41,11 @@ public class DataSourceApi {
     private final ObjectMapper mapper;
     private final SyncProperties.Defaults defaults;
     private final ScheduleManager schedules;
+    private final MongoHostPolicy hostPolicy;
 
     public DataSourceApi(DataSourceService service, MongoConnections connections, ConnectionCheck connectionCheck,
-                         JsonBodies bodies, ObjectMapper mapper, SyncProperties properties, ScheduleManager schedules) {
+                         JsonBodies bodies, ObjectMapper mapper, SyncProperties properties, ScheduleManager schedules,
+                         MongoHostPolicy hostPolicy) {
         this.schedules = schedules;
         this.service = service;
         this.connections = connections;
@@ -50,6 +53,7 @@ public class DataSourceApi {
         this.bodies = bodies;
         this.mapper = mapper;
         this.defaults = properties.defaults();
+        this.hostPolicy = hostPolicy;
     }
 
     public ApiResponse list() {
@@ -83,6 +87,7 @@ public class DataSourceApi {
 
     public ApiResponse testConnection(@Header("id") String id) {
         DataSourceRecord source = service.get(parseId(id));
+        requireAllowedHosts(connections.connectionString(source), "connectionString");
         try {
             ConnectionCheck.Result result = connectionCheck.check(source);
             Map<String, Object> body = new LinkedHashMap<>();
@@ -189,7 +194,23 @@ public class DataSourceApi {
             syncConfig = SyncConfig.parse(json.get("syncConfig"), "syncConfig.", errors);
         }
         errors.throwIfAny();
+        if (connectionString != null) {
+            requireAllowedHosts(connectionString, json.has("connectionDetails") ? "connectionDetails.host"
+                    : "connectionString");
+        }
         return new DataSourceService.Changes(name, description, connectionString, database, syncConfig);
+    }
+
+    /** 400 before any connection when the allow-list (sync.mongo.allowed-hosts) does not contain a host. */
+    private void requireAllowedHosts(String connectionString, String field) {
+        try {
+            hostPolicy.check(connectionString);
+        } catch (MongoHostPolicy.HostNotAllowedException e) {
+            throw new ApiException(400, "host_not_allowed", e.getMessage(),
+                    java.util.List.of(new io.mongopgsync.errors.FieldError(field, e.getMessage())));
+        } catch (MongoHostPolicy.SrvLookupException e) {
+            throw new ApiException(502, "mongodb_unreachable", e.getMessage());
+        }
     }
 
     private static String connectionString(ObjectNode json, boolean creating, FieldErrors errors) {

@@ -28,7 +28,7 @@ public record DataSourceView(
         try {
             redacted = ConnectionStrings.redact(connections.connectionString(r));
         } catch (IllegalStateException e) {
-            redacted = "(cannot be decrypted with the configured SYNC_SECRET_KEY)";
+            redacted = "(cannot be decrypted with SYNC_SECRET_KEY or SYNC_PREVIOUS_SECRET_KEYS)";
         }
         JsonNode config;
         try {

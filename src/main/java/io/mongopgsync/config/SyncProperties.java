@@ -20,6 +20,7 @@ public record SyncProperties(
         @DefaultValue("dra_mongodb") @Pattern(regexp = "[a-z_][a-z0-9_]{0,62}",
                 message = "must be a lower-case PostgreSQL identifier of at most 63 characters") String targetSchema,
         String secretKey,
+        @DefaultValue List<String> previousSecretKeys,
         @Valid @DefaultValue Mongo mongo,
         @Valid @DefaultValue Demo demo,
         @Valid @DefaultValue Defaults defaults,
@@ -54,7 +55,8 @@ public record SyncProperties(
             @DefaultValue("") String uri,
             @DefaultValue("5s") @NotNull Duration connectTimeout,
             @DefaultValue("5s") @NotNull Duration serverSelectionTimeout,
-            @DefaultValue("30m") @NotNull Duration socketTimeout) {
+            @DefaultValue("30m") @NotNull Duration socketTimeout,
+            @DefaultValue List<String> allowedHosts) {
 
         public boolean configured() {
             return uri != null && !uri.isBlank();

@@ -70,8 +70,7 @@ public final class AccessRules {
 
             // The API's description and its page.
             new Rule(GET, "/api/openapi.json", Access.ANONYMOUS),
-            new Rule(GET, "/api/docs", Access.ANONYMOUS),
-            new Rule(GET, "/api/docs/**", Access.ANONYMOUS),
+            new Rule(GET, "/api-docs.html", Access.ANONYMOUS),
 
             new Rule(GET, "/api/me", Access.AUTHENTICATED),
 
@@ -111,6 +110,7 @@ public final class AccessRules {
             new Rule(POST, "/api/tokens", Access.ADMIN),
             new Rule(DELETE, "/api/tokens/{id}", Access.ADMIN),
             new Rule(GET, "/api/audit", Access.ADMIN),
+            new Rule(POST, "/api/admin/re-encrypt", Access.ADMIN),
             new Rule(null, "/api/admin/**", Access.ADMIN),
 
             // Everything else: admins only.

@@ -20,6 +20,7 @@ public class MongoConnections {
 
     private final SecretCipher cipher;
     private final SyncProperties.Mongo settings;
+    private final MongoHostPolicy hostPolicy;
     private final Map<Long, Shared> clients = new ConcurrentHashMap<>();
 
     /** A pooled client and how many running syncs use it; a replaced one closes when the last lets go. */
@@ -63,9 +64,10 @@ public class MongoConnections {
         }
     }
 
-    public MongoConnections(SecretCipher cipher, SyncProperties properties) {
+    public MongoConnections(SecretCipher cipher, SyncProperties properties, MongoHostPolicy hostPolicy) {
         this.cipher = cipher;
         this.settings = properties.mongo();
+        this.hostPolicy = hostPolicy;
     }
 
     /**
@@ -111,9 +113,12 @@ public class MongoConnections {
     }
 
     private MongoClient create(String uri) {
+        // a source registered before the allow-list was set, or tightened, is refused here
+        hostPolicy.check(uri);
         ConnectionString cs = new ConnectionString(uri);
         MongoClientSettings.Builder builder = MongoClientSettings.builder().applyConnectionString(cs)
                 .applicationName("mongo-pg-sync");
+        hostPolicy.apply(builder);
         if (cs.getServerSelectionTimeout() == null) {
             builder.applyToClusterSettings(c -> c.serverSelectionTimeout(
                     settings.serverSelectionTimeout().toMillis(), TimeUnit.MILLISECONDS));

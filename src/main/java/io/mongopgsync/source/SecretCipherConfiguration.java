@@ -1,6 +1,7 @@
 package io.mongopgsync.source;
 
 import io.mongopgsync.config.SyncProperties;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -17,11 +18,17 @@ class SecretCipherConfiguration {
     @Bean
     SecretCipher secretCipher(SyncProperties properties) {
         String key = properties.secretKey();
+        List<String> previous = properties.previousSecretKeys().stream().filter(k -> !k.isBlank()).toList();
         if (key != null && !key.isBlank()) {
             try {
-                return SecretCipher.fromBase64(key);
+                SecretCipher cipher = SecretCipher.fromBase64(key, previous);
+                log.info("Connection strings are encrypted with key {}{}", cipher.primaryKeyId(), previous.isEmpty()
+                        ? "" : "; previous keys " + cipher.keyIds().subList(1, cipher.keyIds().size())
+                        + " still decrypt (POST /api/admin/re-encrypt moves every stored value to the new key)");
+                return cipher;
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("SYNC_SECRET_KEY is unusable: " + e.getMessage());
+                throw new IllegalStateException("SYNC_SECRET_KEY or SYNC_PREVIOUS_SECRET_KEYS is unusable: "
+                        + e.getMessage());
             }
         }
         boolean demoMode = properties.demoMode();
@@ -32,6 +39,10 @@ class SecretCipherConfiguration {
         }
         log.warn("SYNC_SECRET_KEY is not set: embedded demo mode uses a PUBLIC development key to encrypt connection "
                 + "strings. Do not register real MongoDB servers in this mode.");
-        return SecretCipher.fromBase64(DEVELOPMENT_KEY);
+        try {
+            return SecretCipher.fromBase64(DEVELOPMENT_KEY, previous);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("SYNC_PREVIOUS_SECRET_KEYS is unusable: " + e.getMessage());
+        }
     }
 }

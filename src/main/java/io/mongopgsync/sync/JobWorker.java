@@ -38,6 +38,7 @@ public class JobWorker {
     private final JobOutcomes outcomes;
     private final Interruptions interruptions;
     private final ProducerTemplate producer;
+    private final SyncMetrics metrics;
     private final SyncProperties.Jobs settings;
     private final String host;
     private final long pid = ProcessHandle.current().pid();
@@ -53,12 +54,13 @@ public class JobWorker {
     private boolean startupChecked;
 
     public JobWorker(SyncJobQueue queue, SyncHistory history, JobOutcomes outcomes, Interruptions interruptions,
-                     ProducerTemplate producer, SyncProperties properties) {
+                     ProducerTemplate producer, SyncProperties properties, SyncMetrics metrics) {
         this.queue = queue;
         this.history = history;
         this.outcomes = outcomes;
         this.interruptions = interruptions;
         this.producer = producer;
+        this.metrics = metrics;
         this.settings = properties.jobs();
         this.host = hostName();
         this.owner = host + "|" + pid + "|" + UUID.randomUUID().toString().substring(0, 8);
@@ -103,10 +105,10 @@ public class JobWorker {
         try {
             log.info("Sync job {} of data source {} ({}, {}) started", job.id(), job.dataSourceId(),
                     job.syncType().value(), job.trigger());
-            producer.sendBody("direct:sync-job", job);
+            metrics.timeSync(job, () -> producer.sendBody("direct:sync-job", job));
         } catch (RuntimeException e) {
             log.error("Sync job {} failed unexpectedly", job.id(), e);
-            String message = "unexpected failure: " + e.getMessage();
+            String message = "unexpected failure: " + RunReport.rootMessage(e);
             history.failInProgress(job.id(), message);
             outcomes.end(job, "failed", "failed", message, 0);
         } finally {

@@ -1,26 +1,91 @@
 package io.mongopgsync.sync;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.mongopgsync.config.SyncProperties;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Sync figures two ways: Micrometer meters of this instance (/actuator/metrics, names mongo_pg_sync.*) and a
- * cluster-wide summary read from the job and history tables (/api/metrics, the dashboard).
+ * Sync figures two ways: Micrometer meters of this instance (/actuator/metrics and /actuator/prometheus, names
+ * mongo_pg_sync.*) and a cluster-wide summary read from the job and history tables (/api/metrics, the dashboard).
+ *
+ * <p>Per-source meters, tagged {@code source} (the data source's name):
+ * <ul>
+ * <li>{@code mongo_pg_sync.sync.duration} (timer, also tagged {@code status}): whole sync jobs run here;</li>
+ * <li>{@code mongo_pg_sync.documents.synced} / {@code .rejected} (counters, also tagged {@code collection});</li>
+ * <li>{@code mongo_pg_sync.collection.sync} (timer, also tagged {@code status}): one collection's run;</li>
+ * <li>{@code mongo_pg_sync.sync.running} (gauge 0/1): a sync of the source runs on this instance;</li>
+ * <li>{@code mongo_pg_sync.last.success.timestamp} (gauge, epoch seconds): end of the source's last completed
+ *     sync on any instance;</li>
+ * <li>{@code mongo_pg_sync.target.size} (gauge, bytes): the source's imported tables with indexes and TOAST;</li>
+ * <li>{@code mongo_pg_sync.stream.lag} (gauge, seconds): only while a change stream of the source reports lag.</li>
+ * </ul>
+ * and {@code mongo_pg_sync.target.schema.size} (gauge, bytes, tagged {@code schema}): the whole target schema.
+ * Gauges read values that {@link #refresh} takes from PostgreSQL every {@code sync.metrics.refresh-interval}, so a
+ * scrape never queries the database.
  */
-@Component
+@Component("syncMetrics")
 public class SyncMetrics {
+
+    private static final Logger log = LoggerFactory.getLogger(SyncMetrics.class);
+
+    /** The gauges of one source and the values they read. */
+    private final class SourceMeters {
+        final AtomicInteger running = new AtomicInteger();
+        volatile double lastSuccessEpochSeconds = Double.NaN;
+        volatile double targetBytes = Double.NaN;
+        volatile double streamLagSeconds = Double.NaN;
+        final List<Meter> gauges = new ArrayList<>();
+        Meter streamLag;
+
+        SourceMeters(String source) {
+            gauges.add(Gauge.builder("mongo_pg_sync.sync.running", running, AtomicInteger::get).tag("source", source)
+                    .description("1 while a sync of the source runs on this instance").register(registry));
+            gauges.add(Gauge.builder("mongo_pg_sync.last.success.timestamp", this, m -> m.lastSuccessEpochSeconds)
+                    .tag("source", source).baseUnit("seconds")
+                    .description("End of the source's last completed sync (epoch seconds)").register(registry));
+            gauges.add(Gauge.builder("mongo_pg_sync.target.size", this, m -> m.targetBytes).tag("source", source)
+                    .baseUnit("bytes").description("Size of the source's imported tables, with indexes and TOAST")
+                    .register(registry));
+        }
+
+        void remove() {
+            gauges.forEach(registry::remove);
+            if (streamLag != null) {
+                registry.remove(streamLag);
+            }
+        }
+    }
 
     private final MeterRegistry registry;
     private final JdbcClient jdbc;
+    private final String targetSchema;
+    private final Map<String, SourceMeters> sources = new ConcurrentHashMap<>();
+    private volatile double schemaBytes = Double.NaN;
 
-    public SyncMetrics(MeterRegistry registry, JdbcClient jdbc) {
+    public SyncMetrics(MeterRegistry registry, JdbcClient jdbc, SyncProperties properties) {
         this.registry = registry;
         this.jdbc = jdbc;
+        this.targetSchema = properties.targetSchema();
+        Gauge.builder("mongo_pg_sync.target.schema.size", this, m -> m.schemaBytes).tag("schema", targetSchema)
+                .baseUnit("bytes").description("Size of the target schema: every table with indexes and TOAST")
+                .register(registry);
     }
 
     /** One collection's run ended. */
@@ -31,6 +96,128 @@ public class SyncMetrics {
         registry.counter("mongo_pg_sync.documents.rejected", "source", source, "collection", collection).increment(failed);
         Timer.builder("mongo_pg_sync.collection.sync").tag("source", source).tag("status", status)
                 .register(registry).record(took);
+    }
+
+    /**
+     * Runs one sync job on this instance and measures it: the running gauge while it runs, then its duration by
+     * outcome (the job row's final status; {@code interrupted} when it ended otherwise) and, when it completed,
+     * the last success time.
+     */
+    public void timeSync(SyncJob job, Runnable sync) {
+        String source = sourceName(job.dataSourceId());
+        SourceMeters meters = meters(source);
+        meters.running.incrementAndGet();
+        long started = System.nanoTime();
+        try {
+            sync.run();
+        } finally {
+            meters.running.decrementAndGet();
+            String status = outcome(job.id());
+            Timer.builder("mongo_pg_sync.sync.duration").tag("source", source).tag("status", status)
+                    .description("Duration of whole sync jobs run on this instance").register(registry)
+                    .record(Duration.ofNanos(System.nanoTime() - started));
+            if (status.equals("completed")) {
+                meters.lastSuccessEpochSeconds = Instant.now().toEpochMilli() / 1000.0;
+            }
+        }
+    }
+
+    /**
+     * A change-stream consumer reports how far behind MongoDB it is (now minus the cluster time of the last event
+     * applied). The gauge exists from the first report until {@link #streamStopped}.
+     */
+    public void streamLag(String source, Duration lag) {
+        SourceMeters meters = meters(source);
+        meters.streamLagSeconds = lag.toMillis() / 1000.0;
+        synchronized (meters) {
+            if (meters.streamLag == null) {
+                meters.streamLag = Gauge.builder("mongo_pg_sync.stream.lag", meters, m -> m.streamLagSeconds)
+                        .tag("source", source).baseUnit("seconds")
+                        .description("How far the source's change stream is behind MongoDB").register(registry);
+            }
+        }
+    }
+
+    /** The source's change stream stopped: its lag gauge goes away. */
+    public void streamStopped(String source) {
+        SourceMeters meters = sources.get(source);
+        if (meters != null) {
+            synchronized (meters) {
+                if (meters.streamLag != null) {
+                    registry.remove(meters.streamLag);
+                    meters.streamLag = null;
+                    meters.streamLagSeconds = Double.NaN;
+                }
+            }
+        }
+    }
+
+    /**
+     * Reads what the gauges show from PostgreSQL: every source's last success and the size of its tables, and the
+     * size of the target schema (called by the metrics-refresh route). Sources renamed or deleted lose their gauges.
+     */
+    public void refresh() {
+        Map<String, Double> lastSuccess = new HashMap<>();
+        jdbc.sql("SELECT name, extract(epoch FROM last_sync_at) FROM dra_data_sources")
+                .query(rs -> {
+                    double epoch = rs.getDouble(2);
+                    lastSuccess.put(rs.getString(1), rs.wasNull() ? Double.NaN : epoch);
+                });
+        Map<String, Double> sizes = new HashMap<>();
+        jdbc.sql("""
+                SELECT s.name, coalesce(sum(pg_total_relation_size(c.oid)), 0)
+                FROM dra_mongodb_tables t
+                JOIN dra_data_sources s ON s.id = t.data_source_id
+                LEFT JOIN pg_class c ON c.relname = t.table_name AND c.relnamespace = to_regnamespace(:schema)::oid
+                GROUP BY s.name
+                """).param("schema", targetSchema).query(rs -> {
+                    sizes.put(rs.getString(1), rs.getDouble(2));
+                });
+        schemaBytes = jdbc.sql("""
+                SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c
+                WHERE c.relnamespace = to_regnamespace(:schema)::oid AND c.relkind IN ('r', 'm', 'p')
+                """).param("schema", targetSchema).query(Double.class).single();
+        for (Map.Entry<String, Double> source : lastSuccess.entrySet()) {
+            SourceMeters meters = meters(source.getKey());
+            if (!source.getValue().isNaN()) {
+                meters.lastSuccessEpochSeconds = source.getValue();
+            }
+            meters.targetBytes = sizes.getOrDefault(source.getKey(), 0.0);
+        }
+        Set<String> gone = new HashSet<>(sources.keySet());
+        gone.removeAll(lastSuccess.keySet());
+        for (String name : gone) {
+            SourceMeters meters = sources.get(name);
+            if (meters != null && meters.running.get() == 0 && meters.streamLag == null) {
+                sources.remove(name);
+                meters.remove();
+            }
+        }
+    }
+
+    private SourceMeters meters(String source) {
+        return sources.computeIfAbsent(source, SourceMeters::new);
+    }
+
+    private String sourceName(long sourceId) {
+        try {
+            return jdbc.sql("SELECT name FROM dra_data_sources WHERE id = :id").param("id", sourceId)
+                    .query(String.class).optional().orElse("source-" + sourceId);
+        } catch (RuntimeException e) {
+            log.warn("Could not read the name of data source {} for its metrics: {}", sourceId, e.getMessage());
+            return "source-" + sourceId;
+        }
+    }
+
+    private String outcome(long jobId) {
+        try {
+            String status = jdbc.sql("SELECT status FROM dra_sync_jobs WHERE id = :id").param("id", jobId)
+                    .query(String.class).optional().orElse("interrupted");
+            return Set.of("completed", "failed", "cancelled").contains(status) ? status : "interrupted";
+        } catch (RuntimeException e) {
+            log.warn("Could not read the outcome of sync job {} for its metrics: {}", jobId, e.getMessage());
+            return "interrupted";
+        }
     }
 
     /** The cluster-wide summary. */

@@ -88,7 +88,7 @@ class DataSourceApiIT {
         String stored = jdbc.sql("SELECT connection_string_encrypted FROM dra_data_sources WHERE id = ?")
                 .param(id).query(String.class).single();
         // '.', '-' and '_' never occur in base64: these cannot match by chance
-        assertThat(stored).startsWith("v1:").doesNotContain("Very-Secret.99").doesNotContain("mongo.internal")
+        assertThat(stored).startsWith("v2:").doesNotContain("Very-Secret.99").doesNotContain("mongo.internal")
                 .doesNotContain("etl_user");
         String wholeRow = jdbc.sql("SELECT row_to_json(s)::text FROM dra_data_sources s WHERE id = ?")
                 .param(id).query(String.class).single();

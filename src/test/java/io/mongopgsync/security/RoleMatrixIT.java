@@ -74,6 +74,7 @@ class RoleMatrixIT {
             new Endpoint("POST", "/api/data-sources/{id}/verify", NO_SOURCE + "/verify", "{}", Least.OPERATOR, null),
             new Endpoint("GET", "/api/data-sources/{id}/verify/**", NO_SOURCE + "/verify/1", null, Least.VIEWER, null),
             new Endpoint("GET", "/api/events", "/api/events?probe=1", null, Least.VIEWER, null),
+            new Endpoint("POST", "/api/admin/re-encrypt", "/api/admin/re-encrypt", null, Least.ADMIN, null),
             new Endpoint("POST", "/api/admin/**", "/api/admin/reencrypt", "{}", Least.ADMIN, null),
             new Endpoint("GET", "/api/openapi.json", "/api/openapi.json", null, Least.ANYONE, null),
             // Not listed anywhere: admins only.
@@ -86,6 +87,8 @@ class RoleMatrixIT {
             new Endpoint("GET", "/actuator/health/liveness", "/actuator/health/liveness", null, Least.ANYONE, 200),
             new Endpoint("GET", "/actuator/health/readiness", "/actuator/health/readiness", null, Least.ANYONE, 200),
             new Endpoint("GET", "/actuator/metrics/**", "/actuator/metrics", null, Least.VIEWER, 200),
+            new Endpoint("GET", "/actuator/prometheus", "/actuator/prometheus", null, Least.VIEWER, 200),
+            new Endpoint("GET", "/api-docs.html", "/api-docs.html", null, Least.ANYONE, 200),
             new Endpoint("GET", "/actuator/**", "/actuator/info", null, Least.ADMIN, 200));
 
     @LocalServerPort

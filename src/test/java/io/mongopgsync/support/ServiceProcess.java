@@ -116,7 +116,8 @@ public final class ServiceProcess implements AutoCloseable {
     /** Settings the test passes as properties must not come from the test's own environment as well. */
     private static final List<String> ENVIRONMENT_NOT_INHERITED = List.of("MONGODB_URI", "SYNC_SECRET_KEY", "DB_URL",
             "DB_USER", "DB_PASSWORD", "SYNC_DEMO_ENABLED", "DEMO_MONGO_PORT", "SERVER_PORT", "SYNC_TARGET_SCHEMA",
-            "SYNC_BOOTSTRAP_TOKEN", "SYNC_SECURITY_JWT_ISSUER_URI", "SYNC_SECURITY_JWT_JWK_SET_URI");
+            "SYNC_BOOTSTRAP_TOKEN", "SYNC_SECURITY_JWT_ISSUER_URI", "SYNC_SECURITY_JWT_JWK_SET_URI",
+            "SYNC_PREVIOUS_SECRET_KEYS", "SYNC_MONGO_ALLOWED_HOSTS");
 
     private static ProcessBuilder processBuilder(List<String> command, Path log) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
