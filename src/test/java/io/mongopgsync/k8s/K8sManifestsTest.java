@@ -205,7 +205,8 @@ class K8sManifestsTest {
 
         Map<String, String> shipped = new TreeMap<>();
         try (Stream<Path> routes = Files.list(Path.of("routes"))) {
-            for (Path route : routes.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
+            for (Path route : routes.filter(f -> f.toString().endsWith(".camel.yaml") || f.toString().endsWith(".sync.yaml"))
+                    .toList()) {
                 shipped.put(route.getFileName().toString(), Files.readString(route).stripTrailing());
             }
         }
