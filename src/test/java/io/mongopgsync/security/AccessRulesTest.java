@@ -10,7 +10,7 @@ class AccessRulesTest {
     void shouldLoadTheDashboardFilesProbesAndApiDescriptionWithoutAToken() {
         for (String path : new String[] {"/", "/index.html", "/app.js", "/style.css", "/favicon.ico",
                 "/webjars/chart/chart.min.js", "/actuator/health", "/actuator/health/liveness",
-                "/actuator/health/readiness", "/api/openapi.json", "/api/docs"}) {
+                "/actuator/health/readiness", "/api/openapi.json", "/api-docs.html", "/js/app.js"}) {
             assertThat(AccessRules.accessFor("GET", path)).as(path).isEqualTo(Access.ANONYMOUS);
         }
     }
