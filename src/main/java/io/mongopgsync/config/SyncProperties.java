@@ -24,7 +24,8 @@ public record SyncProperties(
         @Valid @DefaultValue Defaults defaults,
         @Valid @DefaultValue Jobs jobs,
         @Valid @DefaultValue Retry retry,
-        @DefaultValue("10s") @NotNull Duration lockTimeout) {
+        @DefaultValue("10s") @NotNull Duration lockTimeout,
+        @Valid @DefaultValue Query query) {
 
     /** How the service talks to the MongoDB servers of registered data sources. */
     public record Mongo(
@@ -61,6 +62,12 @@ public record SyncProperties(
             @DefaultValue("5s") @NotNull Duration heartbeatInterval,
             @DefaultValue("60s") @NotNull Duration leaseTimeout,
             @DefaultValue("true") boolean enabled) {
+    }
+
+    /** Aggregation pipelines answered by POST /api/data-sources/{id}/query. */
+    public record Query(
+            @DefaultValue("30s") @NotNull Duration statementTimeout,
+            @DefaultValue("10000") @Min(1) @Max(1000000) int maxRows) {
     }
 
     /** Retries of a collection sync that failed for a retriable reason (network, failover). */
