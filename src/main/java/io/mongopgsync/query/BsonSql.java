@@ -122,7 +122,7 @@ final class BsonSql {
     static String numericKey(String x, String rank, String what) {
         return "(CASE " + rank + " WHEN " + NUMBER + " THEN " + num(x) + " WHEN " + NAN + " THEN 0"
                 + " WHEN " + DATE + " THEN " + dateMillis(x)
-                + " WHEN " + BOOLEAN + " THEN (CASE WHEN (" + x + ")::boolean THEN 1 ELSE 0 END)"
+                + " WHEN " + BOOLEAN + " THEN (CASE WHEN " + x + " = 'true'::jsonb THEN 1 ELSE 0 END)"
                 + " WHEN " + OBJECT + " THEN " + failNumeric(x, what + " on an embedded document value is not supported")
                 + " WHEN " + ARRAY + " THEN " + failNumeric(x, what + " on an array value is not supported")
                 + " WHEN " + BINARY + " THEN " + failNumeric(x, what + " on a binary value is not supported")
@@ -158,7 +158,7 @@ final class BsonSql {
     /** MongoDB truthiness: false, null, missing and numeric zero are false; everything else is true. */
     static String truthy(String x) {
         return "COALESCE(CASE WHEN " + x + " IS NULL THEN false WHEN " + typeOf(x) + " = 'null' THEN false"
-                + " WHEN " + typeOf(x) + " = 'boolean' THEN (" + x + ")::boolean"
+                + " WHEN " + typeOf(x) + " = 'boolean' THEN " + x + " = 'true'::jsonb"
                 + " WHEN " + isNumber(x) + " THEN " + num(x) + " <> 0 ELSE true END, false)";
     }
 

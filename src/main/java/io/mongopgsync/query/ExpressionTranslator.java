@@ -33,6 +33,12 @@ final class ExpressionTranslator {
     private static final Map<Character, String> DATE_FORMAT = Map.of(
             'Y', "YYYY", 'm', "MM", 'd', "DD", 'H', "HH24", 'M', "MI", 'S', "SS", 'L', "MS", 'j', "DDD");
 
+    /**
+     * Keeps PostgreSQL from pulling a sub-select up into its parent: without it, a value used several times would be
+     * copied into each use (and copies nest), instead of being computed once per row.
+     */
+    static final String FENCE = "OFFSET 0";
+
     private final Sql sql;
 
     ExpressionTranslator(Sql sql) {
@@ -72,8 +78,12 @@ final class ExpressionTranslator {
         }
     }
 
+    /**
+     * A constant. It is read through a sub-select so that PostgreSQL does not fold expressions over it at planning
+     * time: a branch of a CASE that is never taken (a numeric cast of a string constant) must not be evaluated.
+     */
     String literal(BsonValue e) {
-        return sql.jsonb(ExtendedJson.relaxedValue(e));
+        return "(SELECT " + sql.jsonb(ExtendedJson.relaxedValue(e)) + ")";
     }
 
     private String variable(String s, String doc, String where) {
@@ -110,7 +120,7 @@ final class ExpressionTranslator {
     String field(String key, String value) {
         String k = sql.text(key);
         return "(SELECT CASE WHEN v.x IS NULL THEN '{}'::jsonb ELSE jsonb_build_object(" + k + ", v.x) END FROM (SELECT "
-                + value + " AS x) AS v)";
+                + value + " AS x " + FENCE + ") AS v)";
     }
 
     /**
@@ -122,11 +132,14 @@ final class ExpressionTranslator {
         for (String key : p.rest()) {
             String k = sql.text(key);
             String e = sql.alias("p");
-            v = "(CASE " + typeOf(v) + " WHEN 'object' THEN " + v + " -> " + k + " WHEN 'array' THEN (SELECT CASE WHEN bool_or("
-                    + typeOf(e + ".x") + " = 'array') THEN " + BsonSql.fail(v, "field paths through nested arrays are not supported")
-                    + " ELSE COALESCE(jsonb_agg(" + e + ".x -> " + k + " ORDER BY " + e + ".i) FILTER (WHERE " + typeOf(e + ".x")
-                    + " = 'object' AND " + e + ".x -> " + k + " IS NOT NULL), '[]'::jsonb) END FROM jsonb_array_elements(" + v
-                    + ") WITH ORDINALITY AS " + e + "(x, i)) END)";
+            v = let(List.of(v), c -> {
+                String x = c.get(0);
+                return "CASE " + typeOf(x) + " WHEN 'object' THEN " + x + " -> " + k + " WHEN 'array' THEN (SELECT CASE WHEN bool_or("
+                        + typeOf(e + ".x") + " = 'array') THEN " + BsonSql.fail(x, "field paths through nested arrays are not supported")
+                        + " ELSE COALESCE(jsonb_agg(" + e + ".x -> " + k + " ORDER BY " + e + ".i) FILTER (WHERE " + typeOf(e + ".x")
+                        + " = 'object' AND " + e + ".x -> " + k + " IS NOT NULL), '[]'::jsonb) END FROM jsonb_array_elements(" + x
+                        + ") WITH ORDINALITY AS " + e + "(x, i)) END";
+            });
         }
         return v;
     }
@@ -161,7 +174,7 @@ final class ExpressionTranslator {
             columns.add(alias + ".v" + i);
             select.add(values.get(i) + " AS v" + i);
         }
-        return "(SELECT " + body.apply(columns) + " FROM (SELECT " + String.join(", ", select) + ") AS " + alias + ")";
+        return "(SELECT " + body.apply(columns) + " FROM (SELECT " + String.join(", ", select) + " " + FENCE + ") AS " + alias + ")";
     }
 
     private String operator(String op, BsonValue v, String doc, String where) {
@@ -315,8 +328,8 @@ final class ExpressionTranslator {
                     + " WHEN " + rx + " IN (" + BsonSql.STRING + ", " + BsonSql.OBJECT_ID + ") THEN (CASE WHEN "
                     + BsonSql.textKey(x, rx) + " < " + BsonSql.textKey(y, ry) + " THEN -1 WHEN " + BsonSql.textKey(x, rx)
                     + " > " + BsonSql.textKey(y, ry) + " THEN 1 ELSE 0 END)"
-                    + " WHEN " + rx + " = " + BsonSql.BOOLEAN + " THEN sign(CAST((" + x + ")::boolean AS int) - CAST(("
-                    + y + ")::boolean AS int))"
+                    + " WHEN " + rx + " = " + BsonSql.BOOLEAN + " THEN sign(CAST(" + x + " = 'true'::jsonb AS int) - CAST("
+                    + y + " = 'true'::jsonb AS int))"
                     + " WHEN " + x + " = " + y + " THEN 0"
                     + " ELSE " + BsonSql.failNumeric(x, what + " ordering documents, arrays or binary values is not supported")
                     + " END)";

@@ -201,7 +201,9 @@ public final class PipelineTranslator {
     }
 
     private State reshape(String newDoc, State in) {
-        return add("SELECT " + newDoc + " AS \"#doc\"" + in.passOrder() + " FROM " + in.relation() + " AS p", false, in.order());
+        // fenced: the new document is computed once per row, however often later stages read it
+        return add("SELECT " + newDoc + " AS \"#doc\"" + in.passOrder() + " FROM " + in.relation() + " AS p "
+                + ExpressionTranslator.FENCE, false, in.order());
     }
 
     private State sort(BsonDocument spec, State in, String where) {
@@ -212,6 +214,7 @@ public final class PipelineTranslator {
         List<String> values = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         List<Order> order = new ArrayList<>();
+        boolean computed = false;
         int i = 0;
         for (Map.Entry<String, BsonValue> e : spec.entrySet()) {
             String at = where + "." + e.getKey();
@@ -233,6 +236,7 @@ public final class PipelineTranslator {
                 keys.add("q." + v + " AS " + k + "\"");
                 order.add(new Order(k + "\"", desc));
             } else {
+                computed = true;
                 values.add(expressions.path(in.doc(), path) + " AS " + v);
                 String x = "q." + v;
                 String rank = BsonSql.rank(x, BsonSql.NULL);
@@ -245,8 +249,9 @@ public final class PipelineTranslator {
             }
             i++;
         }
+        // typed keys stay plain columns (so an index can serve the order); computed ones are fenced (computed once)
         return add("SELECT q.*, " + String.join(", ", keys) + " FROM (SELECT p.*, " + String.join(", ", values) + " FROM "
-                + in.relation() + " AS p) AS q", in.raw(), order);
+                + in.relation() + " AS p" + (computed ? " " + ExpressionTranslator.FENCE : "") + ") AS q", in.raw(), order);
     }
 
     /** A typed column whose SQL order is MongoDB's order for every value the field has had. */
@@ -286,7 +291,8 @@ public final class PipelineTranslator {
     private State group(BsonDocument spec, State in, String where) {
         GroupTranslator.Parts parts = group.translate(spec, in.doc(), in.order(), "g", where);
         return add("SELECT " + parts.output() + " AS \"#doc\" FROM (SELECT " + String.join(", ", parts.inner())
-                + in.passOrder() + " FROM " + in.relation() + " AS p) AS g GROUP BY g.\"#k\"", false, List.of());
+                + in.passOrder() + " FROM " + in.relation() + " AS p " + ExpressionTranslator.FENCE + ") AS g GROUP BY g.\"#k\"",
+                false, List.of());
     }
 
     private static String outputName(BsonValue spec, String where, String stage) {
@@ -311,7 +317,8 @@ public final class PipelineTranslator {
         String key = expressions.expression(spec, in.doc(), where);
         String count = "\"#o" + ctes.size() + "\"";
         return add("SELECT jsonb_build_object('_id', g.\"#k\", 'count', count(*)) AS \"#doc\", count(*) AS " + count
-                + " FROM (SELECT COALESCE(" + key + ", 'null'::jsonb) AS \"#k\" FROM " + in.relation() + " AS p) AS g GROUP BY g.\"#k\"",
+                + " FROM (SELECT COALESCE(" + key + ", 'null'::jsonb) AS \"#k\" FROM " + in.relation() + " AS p "
+                + ExpressionTranslator.FENCE + ") AS g GROUP BY g.\"#k\"",
                 false, List.of(new Order(count, true)));
     }
 
@@ -364,7 +371,7 @@ public final class PipelineTranslator {
         List<Order> order = new ArrayList<>(in.order());
         order.add(new Order(u, false));
         return add("SELECT " + newDoc + " AS \"#doc\"" + in.passOrder() + ", u.i AS " + u + " FROM " + in.relation()
-                + " AS p CROSS JOIN LATERAL (" + lateral + ") AS u", false, order);
+                + " AS p CROSS JOIN LATERAL (" + lateral + ") AS u " + ExpressionTranslator.FENCE, false, order);
     }
 
     private State lookup(BsonDocument spec, State in, String where) {

@@ -185,7 +185,7 @@ final class ProjectionTranslator {
             String alias = sql.alias("s");
             result = "(SELECT CASE WHEN " + alias + ".x IS NULL THEN " + alias + ".d - " + key + " ELSE " + alias
                     + ".d || jsonb_build_object(" + key + ", " + alias + ".x) END FROM (SELECT " + result + " AS d, " + value
-                    + " AS x) AS " + alias + ")";
+                    + " AS x " + ExpressionTranslator.FENCE + ") AS " + alias + ")";
         }
         return result;
     }
@@ -212,6 +212,7 @@ final class ProjectionTranslator {
                 + remove(child, rest) + ") WHEN 'array' THEN jsonb_set(" + alias + ".d, ARRAY[" + key + "], (SELECT COALESCE("
                 + "jsonb_agg(CASE WHEN " + typeOf(el + ".x") + " = 'object' THEN " + remove(el + ".x", rest) + " ELSE " + el
                 + ".x END ORDER BY " + el + ".i), '[]'::jsonb) FROM jsonb_array_elements(" + child + ") WITH ORDINALITY AS "
-                + el + "(x, i))) ELSE " + alias + ".d END FROM (SELECT " + v + " AS d) AS " + alias + ")";
+                + el + "(x, i))) ELSE " + alias + ".d END FROM (SELECT " + v + " AS d " + ExpressionTranslator.FENCE + ") AS "
+                + alias + ")";
     }
 }
