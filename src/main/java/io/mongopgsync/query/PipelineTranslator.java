@@ -102,7 +102,11 @@ public final class PipelineTranslator {
                 throw PipelineException.malformed(where, "a stage must be a document with exactly one field, such as {$match: {...}}");
             }
             String name = stage.asDocument().getFirstKey();
-            state = stage(name, stage.asDocument().get(name), state, where + "." + name);
+            Optional<State> topN = name.equals("$sort") && i + 1 < pipeline.size()
+                    ? topByIndex(stage.asDocument().get(name), pipeline.get(i + 1), state, where + "." + name,
+                    "pipeline[" + (i + 1) + "].$limit")
+                    : Optional.empty();
+            state = topN.isPresent() ? topN.get() : stage(name, stage.asDocument().get(name), state, where + "." + name);
         }
         StringBuilder out = new StringBuilder("WITH ").append(String.join(", ", ctes))
                 .append(" SELECT ").append(state.doc()).append("::text FROM ").append(state.relation()).append(" AS p");
@@ -113,7 +117,8 @@ public final class PipelineTranslator {
 
     private State add(String select, boolean raw, List<Order> order) {
         String name = "\"#s" + ctes.size() + "\"";
-        ctes.add(name + " AS (" + select + ")");
+        // inlined even when read twice: stages that must compute once are fenced themselves
+        ctes.add(name + " AS NOT MATERIALIZED (" + select + ")");
         return new State(name, raw, order);
     }
 
@@ -252,6 +257,40 @@ public final class PipelineTranslator {
         // typed keys stay plain columns (so an index can serve the order); computed ones are fenced (computed once)
         return add("SELECT q.*, " + String.join(", ", keys) + " FROM (SELECT p.*, " + String.join(", ", values) + " FROM "
                 + in.relation() + " AS p" + (computed ? " " + ExpressionTranslator.FENCE : "") + ") AS q", in.raw(), order);
+    }
+
+    /**
+     * {@code $sort} on one typed column followed by {@code $limit n}, on unchanged rows: MongoDB puts null and missing
+     * first ascending and last descending, an order a default btree index cannot return. The first n rows with a
+     * value (in index order) and n rows without one, joined, hold the first n in MongoDB's order; the $limit that
+     * follows picks them. Both halves are index scans.
+     */
+    private Optional<State> topByIndex(BsonValue sortSpec, BsonValue next, State in, String where, String limitWhere) {
+        if (!in.raw() || !sortSpec.isDocument() || sortSpec.asDocument().size() != 1 || !next.isDocument()
+                || next.asDocument().size() != 1 || !next.asDocument().containsKey("$limit")) {
+            return Optional.empty();
+        }
+        String key = sortSpec.asDocument().getFirstKey();
+        BsonValue direction = sortSpec.asDocument().get(key);
+        if (!direction.isNumber() || Math.abs(direction.asNumber().doubleValue()) != 1 || key.isEmpty()
+                || key.contains(".") || key.startsWith("$")) {
+            return Optional.empty();
+        }
+        Optional<String> column = sortableColumn(FieldPath.parse(key, where + "." + key));
+        if (column.isEmpty() || column.get().contains("COLLATE")) {
+            return Optional.empty();
+        }
+        long n = count(next.asDocument().get("$limit"), limitWhere, 1);
+        boolean desc = direction.asNumber().intValue() == -1;
+        String col = column.get();
+        String k = "\"#o" + ctes.size() + "_0\"";
+        String limit = sql.param(n, "bigint");
+        String values = "(SELECT p.*, " + col + " AS " + k + " FROM " + in.relation() + " AS p WHERE " + col
+                + " IS NOT NULL ORDER BY " + col + (desc ? " DESC" : " ASC") + " LIMIT " + limit + ")";
+        String nulls = "(SELECT p.*, " + col + " AS " + k + " FROM " + in.relation() + " AS p WHERE " + col + " IS NULL LIMIT "
+                + limit + ")";
+        return Optional.of(add("SELECT u.* FROM (" + values + " UNION ALL " + nulls + ") AS u", true,
+                List.of(new Order(k, desc))));
     }
 
     /** A typed column whose SQL order is MongoDB's order for every value the field has had. */
