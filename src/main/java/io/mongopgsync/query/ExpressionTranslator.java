@@ -39,6 +39,14 @@ final class ExpressionTranslator {
      */
     static final String FENCE = "OFFSET 0";
 
+    /**
+     * A value cheap enough to repeat: a column, or a field of one ({@code p."#doc" -> ?}). Anything with a sub-select
+     * (constants included, see {@link #literal}) is computed once through a fenced sub-select instead.
+     */
+    static boolean isSimple(String value) {
+        return value.length() < 200 && !value.contains("SELECT") && !value.contains("CASE");
+    }
+
     private final Sql sql;
 
     ExpressionTranslator(Sql sql) {
@@ -119,6 +127,9 @@ final class ExpressionTranslator {
     /** {key: value} or, when value is missing, an empty object. */
     String field(String key, String value) {
         String k = sql.text(key);
+        if (isSimple(value)) {
+            return "(CASE WHEN " + value + " IS NULL THEN '{}'::jsonb ELSE jsonb_build_object(" + k + ", " + value + ") END)";
+        }
         return "(SELECT CASE WHEN v.x IS NULL THEN '{}'::jsonb ELSE jsonb_build_object(" + k + ", v.x) END FROM (SELECT "
                 + value + " AS x " + FENCE + ") AS v)";
     }
@@ -167,6 +178,9 @@ final class ExpressionTranslator {
      * used several times.
      */
     private String let(List<String> values, Function<List<String>, String> body) {
+        if (values.stream().allMatch(ExpressionTranslator::isSimple)) {
+            return "(" + body.apply(values) + ")";
+        }
         String alias = sql.alias("l");
         List<String> columns = new ArrayList<>();
         List<String> select = new ArrayList<>();

@@ -40,9 +40,12 @@ final class GroupTranslator {
             throw PipelineException.malformed(where + "._id", "$group needs an _id (null for one group)");
         }
         List<String> inner = new ArrayList<>();
-        inner.add("COALESCE(" + expressions.expression(spec.get("_id"), doc, where + "._id") + ", 'null'::jsonb) AS \"#k\"");
+        String id = expressions.expression(spec.get("_id"), doc, where + "._id");
+        inner.add(groupKey(id) + " AS \"#k\"");
+        inner.add("COALESCE(" + id + ", 'null'::jsonb) AS \"#id\"");
         List<String> out = new ArrayList<>();
-        out.add("jsonb_build_object('_id', " + g + ".\"#k\")");
+        // the _id shown is the first value of the group (1 or 1.0m), as in MongoDB
+        out.add("jsonb_build_object('_id', (array_agg(" + g + ".\"#id\"))[1])");
         int n = 0;
         for (Map.Entry<String, BsonValue> e : spec.entrySet()) {
             String name = e.getKey();
@@ -94,6 +97,20 @@ final class GroupTranslator {
             n++;
         }
         return new Parts(inner, String.join(" || ", out));
+    }
+
+    /**
+     * The grouping key: null and missing alike, and a finite decimal as its plain number, so that numerically equal
+     * values of different numeric types fall into one group (jsonb already equates 1 and 1.0).
+     */
+    static String groupKey(String value) {
+        if (ExpressionTranslator.isSimple(value)) {
+            return "(CASE WHEN " + value + " IS NULL THEN 'null'::jsonb WHEN " + BsonSql.isDecimal(value) + " AND abs("
+                    + num(value) + ") < 'Infinity' THEN to_jsonb(" + num(value) + ") ELSE " + value + " END)";
+        }
+        return "(SELECT CASE WHEN k.x IS NULL THEN 'null'::jsonb WHEN " + BsonSql.isDecimal("k.x") + " AND abs(" + num("k.x")
+                + ") < 'Infinity' THEN to_jsonb(" + num("k.x") + ") ELSE k.x END FROM (SELECT " + value + " AS x "
+                + ExpressionTranslator.FENCE + ") AS k)";
     }
 
     private static String orderBy(List<PipelineTranslator.Order> order, boolean reversed, String g) {

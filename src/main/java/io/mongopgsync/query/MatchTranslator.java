@@ -263,10 +263,13 @@ final class MatchTranslator {
             return c.isDocument() || c.isArray() || c.isRegularExpression() ? Optional.empty() : Optional.of("false");
         }
         String order = op.equals("=") ? "" : " COLLATE \"C\"";
+        // "AND col IS NOT NULL" makes a missing value false rather than NULL (so that $ne and $not negate exactly)
+        // while the comparison itself stays an index condition
+        String present = " AND " + col + " IS NOT NULL";
         return switch (kind.get()) {
-            case STRING -> Optional.of("(" + col + order + " " + op + " " + sql.text(c.asString().getValue()) + ")");
+            case STRING -> Optional.of("(" + col + order + " " + op + " " + sql.text(c.asString().getValue()) + present + ")");
             case OBJECT_ID -> Optional.of("(" + col + order + " " + op + " "
-                    + sql.text(c.asObjectId().getValue().toHexString()) + ")");
+                    + sql.text(c.asObjectId().getValue().toHexString()) + present + ")");
             case NUMBER -> {
                 BigDecimal value = decimal(c);
                 if (value == null) {
@@ -276,15 +279,16 @@ final class MatchTranslator {
                 // numeric NaN sorts above every number in PostgreSQL but matches no range in MongoDB
                 boolean numericColumn = scope.rows().column(path.first()).orElseThrow().type() == ColumnType.NUMERIC;
                 String notNaN = op.equals("=") || !numericColumn ? "" : " AND " + col + " <> 'NaN'";
-                yield Optional.of("(" + col + " " + op + " " + bound + notNaN + ")");
+                yield Optional.of("(" + col + " " + op + " " + bound + notNaN + present + ")");
             }
-            case BOOLEAN -> Optional.of("(" + col + " " + op + " " + sql.param(c.asBoolean().getValue(), "boolean") + ")");
+            case BOOLEAN -> Optional.of("(" + col + " " + op + " " + sql.param(c.asBoolean().getValue(), "boolean") + present + ")");
             case DATE -> {
                 long millis = c.asDateTime().getValue();
                 if (!ExtendedJson.isoYears(millis)) {
                     yield Optional.empty();
                 }
-                yield Optional.of("(" + col + " " + op + " " + sql.param(Instant.ofEpochMilli(millis).toString(), "timestamptz") + ")");
+                yield Optional.of("(" + col + " " + op + " " + sql.param(Instant.ofEpochMilli(millis).toString(), "timestamptz")
+                        + present + ")");
             }
         };
     }

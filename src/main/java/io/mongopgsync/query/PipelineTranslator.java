@@ -355,8 +355,9 @@ public final class PipelineTranslator {
         }
         String key = expressions.expression(spec, in.doc(), where);
         String count = "\"#o" + ctes.size() + "\"";
-        return add("SELECT jsonb_build_object('_id', g.\"#k\", 'count', count(*)) AS \"#doc\", count(*) AS " + count
-                + " FROM (SELECT COALESCE(" + key + ", 'null'::jsonb) AS \"#k\" FROM " + in.relation() + " AS p "
+        return add("SELECT jsonb_build_object('_id', (array_agg(g.\"#id\"))[1], 'count', count(*)) AS \"#doc\", count(*) AS "
+                + count + " FROM (SELECT " + GroupTranslator.groupKey(key) + " AS \"#k\", COALESCE(" + key
+                + ", 'null'::jsonb) AS \"#id\" FROM " + in.relation() + " AS p "
                 + ExpressionTranslator.FENCE + ") AS g GROUP BY g.\"#k\"",
                 false, List.of(new Order(count, true)));
     }
@@ -442,8 +443,9 @@ public final class PipelineTranslator {
                 + " END) AS x(e) UNION ALL SELECT COALESCE(" + localValue + ", 'null'::jsonb) WHERE " + typeOf(localValue)
                 + " IS DISTINCT FROM 'array')";
         String foreignMatch = match.any(Scope.document(f + "." + Identifiers.quote(TableSchema.SOURCE_DOCUMENT)), foreignPath,
-                y -> "(CASE WHEN " + typeOf(l + ".e") + " = 'null' THEN " + BsonSql.isNullOrMissing(y) + " ELSE " + y + " = " + l
-                        + ".e END)", true);
+                y -> "(CASE WHEN " + typeOf(l + ".e") + " = 'null' THEN " + BsonSql.isNullOrMissing(y) + " WHEN "
+                        + BsonSql.isNumber(l + ".e") + " THEN " + BsonSql.isNumber(y) + " AND " + BsonSql.num(y) + " = "
+                        + BsonSql.num(l + ".e") + " ELSE " + y + " = " + l + ".e END)", true);
         String joined = "(SELECT COALESCE(jsonb_agg(" + f + "." + Identifiers.quote(TableSchema.SOURCE_DOCUMENT) + "), '[]'::jsonb) FROM "
                 + foreign.qualifiedTable() + " AS " + f + " WHERE EXISTS (SELECT 1 FROM " + locals + " AS " + l + "(e) WHERE "
                 + foreignMatch + "))";

@@ -47,7 +47,7 @@ class PipelineTranslatorTest {
     void shouldUseATypedColumnOnlyWhenItHoldsEveryValueExactly() {
         // qty held only ints: its integer column (and its index) answers; rating held ints and strings: the document does
         String typed = translate("[{$match: {qty: 5}}]").sql();
-        assertThat(typed).contains("(p.\"qty\" = CAST(? AS bigint))");
+        assertThat(typed).contains("(p.\"qty\" = CAST(? AS bigint) AND p.\"qty\" IS NOT NULL)");
         String mixed = translate("[{$match: {rating: 5}}]").sql();
         assertThat(mixed).doesNotContain("p.\"rating\"").contains("p.\"_source_document\" -> CAST(? AS text)");
         // a field renamed by sanitising is read from its column by field name
@@ -58,6 +58,19 @@ class PipelineTranslatorTest {
     void shouldAnswerFalseWhenTheConstantHasAnotherTypeThanATypedColumn() {
         TranslatedQuery q = translate("[{$match: {qty: '5'}}]");
         assertThat(q.sql()).contains("WHERE (false)");
+    }
+
+    @Test
+    void shouldNegateTypedComparisonsExactlySoThatMissingValuesMatchNe() {
+        // NOT (NULL = 5) would be NULL and drop documents without qty; MongoDB's $ne keeps them
+        String sql = translate("[{$match: {qty: {$ne: 5}}}]").sql();
+        assertThat(sql).contains("(NOT (p.\"qty\" = CAST(? AS bigint) AND p.\"qty\" IS NOT NULL))");
+    }
+
+    @Test
+    void shouldGroupNumericallyEqualValuesOfDifferentTypesTogether() {
+        String sql = translate("[{$group: {_id: '$price', n: {$sum: 1}}}]").sql();
+        assertThat(sql).contains("->'$numberDecimal' IS NOT NULL").contains("GROUP BY g.\"#k\"");
     }
 
     @Test
