@@ -71,6 +71,9 @@ public final class PipelineTranslator {
             "$unionWith", "$sample", "$geoNear", "$redact", "$densify", "$fill", "$setWindowFields", "$collStats",
             "$indexStats", "$currentOp", "$listSessions", "$planCacheStats", "$search", "$changeStream", "$documents");
 
+    /** A statement PostgreSQL still plans quickly; deeper nesting is refused rather than sent. */
+    private static final int MAX_SQL_CHARS = 1_000_000;
+
     private final ImportedCollection collection;
     private final Collections others;
     private final Sql sql = new Sql();
@@ -112,6 +115,10 @@ public final class PipelineTranslator {
                 .append(" SELECT ").append(state.doc()).append("::text FROM ").append(state.relation()).append(" AS p");
         out.append(orderBy(state));
         out.append(" LIMIT ").append(sql.param((long) maxRows + 1, "bigint"));
+        if (out.length() > MAX_SQL_CHARS) {
+            throw PipelineException.unsupported("pipeline", "it translates into more than " + MAX_SQL_CHARS / 1_000_000
+                    + " MB of SQL; split it or simplify its expressions");
+        }
         return sql.finish(out.toString());
     }
 
