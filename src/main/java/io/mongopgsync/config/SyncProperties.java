@@ -30,7 +30,8 @@ public record SyncProperties(
         @DefaultValue("./routes") String routesDir,
         @Valid @DefaultValue Events events,
         @Valid @DefaultValue Transforms transforms,
-        @Valid @DefaultValue Security security) {
+        @Valid @DefaultValue Security security,
+        @Valid @DefaultValue Query query) {
 
     /** Whether the embedded demo runs: enabled and no external MongoDB configured. */
     public boolean demoMode() {
@@ -86,6 +87,12 @@ public record SyncProperties(
             @DefaultValue("5s") @NotNull Duration heartbeatInterval,
             @DefaultValue("60s") @NotNull Duration leaseTimeout,
             @DefaultValue("true") boolean enabled) {
+    }
+
+    /** Aggregation pipelines answered by POST /api/data-sources/{id}/query. */
+    public record Query(
+            @DefaultValue("30s") @NotNull Duration statementTimeout,
+            @DefaultValue("10000") @Min(1) @Max(1000000) int maxRows) {
     }
 
     /** Retries of a collection sync that failed for a retriable reason (network, failover). */
