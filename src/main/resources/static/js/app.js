@@ -21,33 +21,42 @@ async function start() {
   try {
     me = await api('/api/me', { quiet401: true });
   } catch (e) {
-    if (e.status === 404) {
-      me = { subject: null, role: 'admin', authMethod: 'none' };   // the service has no authentication
-    } else if (e.status === 401) {
+    if (e.status === 401) {
       const hadToken = token.get() !== null;
       token.clear();
       return showLogin(hadToken ? 'That token was not accepted (expired, revoked or mistyped). Paste a valid one.' : '');
-    } else if (e.status === 403) {
-      return showBlocked(e.message);
-    } else {
-      return showBlocked(`The dashboard cannot reach the service: ${e.message}`, true);
     }
+    return showBlocked(e.status === 0 ? e.message : `The dashboard could not ask the service who is signed in: ${e.message}`, true);
+  }
+  if (!me.role) {
+    // A JWT whose roles claim names no role of the service: signed in, but allowed nothing beyond /api/me.
+    document.getElementById('who').textContent = me.subject;
+    return showBlocked(`You are signed in as ${me.subject}, but your token carries no role of this service `
+      + '(viewer, operator or admin); ask an administrator for one.');
   }
   store.user = me;
   liveState.hidden = false;
   document.getElementById('login').hidden = true;
   document.getElementById('app').hidden = false;
-  const who = document.getElementById('who');
-  who.textContent = me.authMethod === 'none' ? 'no sign-in configured' : `${me.subject} · ${me.role}`;
-  document.getElementById('sign-out').hidden = me.authMethod === 'none';
-  await loadSources();
+  document.getElementById('who').textContent = `${me.subject} · ${me.role}`;
+  document.getElementById('sign-out').hidden = false;
+  try {
+    await loadSources();
+  } catch (e) {
+    if (e.status === 401) return;   // the sign-in screen is already shown
+    return showBlocked(e.status === 403 ? e.message : `The dashboard could not load the data sources: ${e.message}`,
+      e.status !== 403);
+  }
   route();
   startLive();
 }
 
 function showLogin(message) {
   if (live) { live.stop(); live = null; }
+  store.user = null;
   liveState.hidden = true;
+  document.getElementById('who').textContent = '';
+  document.getElementById('sign-out').hidden = true;
   document.getElementById('app').hidden = true;
   const login = document.getElementById('login');
   login.hidden = false;
@@ -58,11 +67,15 @@ function showLogin(message) {
 }
 
 function showBlocked(message, retry) {
+  if (live) { live.stop(); live = null; }
+  store.user = null;
+  liveState.hidden = true;
   document.getElementById('app').hidden = false;
   document.getElementById('login').hidden = true;
+  document.getElementById('sign-out').hidden = token.get() === null;
   main.innerHTML = `<section class="panel"><h2>${retry ? 'Service unreachable' : 'Access denied'}</h2>
     <p class="error" role="alert"></p>
-    ${retry ? '<p><button type="button" id="retry-start">Try again</button></p>' : '<p>Sign in with a token that has access to the dashboard.</p>'}</section>`;
+    ${retry ? '<p><button type="button" id="retry-start">Try again</button></p>' : '<p>Sign out and sign in with a token that has access to the dashboard.</p>'}</section>`;
   main.querySelector('.error').textContent = message;
   const again = main.querySelector('#retry-start');
   if (again) again.addEventListener('click', start);

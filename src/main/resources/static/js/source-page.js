@@ -95,12 +95,17 @@ export async function renderSourcePage(main, id) {
     store.configs.set(id, config);
     updateSourcePage();
     renderConfig(config);
-    await Promise.all([loadHistory(), loadDetails()]);
   } catch (e) {
     if (page.id !== id) return;
     main.querySelector('.source-name').textContent = 'Data source ' + id;
     main.querySelector('.action-error').textContent = e instanceof ApiError && e.status === 404
       ? `There is no data source ${id} (it may have been deleted).` : e.message;
+    return;
+  }
+  try {
+    await Promise.all([loadHistory(), loadDetails()]);
+  } catch (e) {
+    if (page.id === id) main.querySelector('.action-error').textContent = e.message;
   }
 }
 
@@ -207,7 +212,11 @@ async function loadDetails() {
   const id = page.id;
   const [history, tables, rejects] = await Promise.all([
     api(`/api/data-sources/${id}/history?limit=200`), api(`/api/data-sources/${id}/tables`),
-    api(`/api/data-sources/${id}/rejects?limit=200`)]);
+    // Rejected documents carry data: viewers may read them only where the service allows it (403 otherwise).
+    api(`/api/data-sources/${id}/rejects?limit=200`).catch(e => {
+      if (e instanceof ApiError && e.status === 403) return null;
+      throw e;
+    })]);
   if (id !== page.id) return;
   page.chartHistory = history.items;
   const finished = history.items.some(h => h.completed_at);
@@ -227,7 +236,11 @@ function renderCollections(tables, history, rejects) {
     setHtml(box, '<p class="hint">No collection imported yet.</p>');
     return;
   }
-  setHtml(box, names.map(name => {
+  const withheld = rejects === null
+    ? '<p class="hint" id="rejects-withheld">Rejected documents are not shown: they contain data, which your role may not read.</p>'
+    : '';
+  rejects = rejects || [];
+  setHtml(box, withheld + names.map(name => {
     const table = tables.find(t => t.collection === name);
     const run = latest.get(name);
     const m = (run && run.sync_metadata) || {};

@@ -1,7 +1,7 @@
 // What the dashboard knows, merged from REST answers and live events, and who may do what.
 
 export const store = {
-  user: null,                 // {subject, role, authMethod}; authMethod 'none' when the service has no authentication
+  user: null,                 // GET /api/me: {subject, role, authMethod}
   sources: new Map(),         // id -> data source (REST fields merged with the live fields: syncStatus, job, ...)
   configs: new Map(),         // id -> GET /sync-config answer (effective config with nextRunAt)
   statuses: new Map(),        // id -> GET /sync-status answer (stream, drift, error in full)
@@ -11,7 +11,7 @@ export const store = {
 
 const RANK = { viewer: 1, operator: 2, admin: 3 };
 
-/** What a role may do; with no authentication configured everybody may do everything. */
+/** What the signed-in role may do; mirrors io.mongopgsync.security.AccessRules, which decides. */
 export function can(action) {
   const role = store.user ? store.user.role : 'viewer';
   const needed = { read: 'viewer', sync: 'operator', cancel: 'operator', preview: 'operator',

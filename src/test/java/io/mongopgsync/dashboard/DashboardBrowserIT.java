@@ -9,7 +9,9 @@ import io.mongopgsync.support.ApiClient;
 import io.mongopgsync.support.Browser;
 import io.mongopgsync.support.ServiceIT;
 import io.mongopgsync.support.SyncClient;
+import io.mongopgsync.support.TestEnvironment;
 import io.mongopgsync.support.TestMongo;
+import io.mongopgsync.support.TestTokens;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -27,7 +29,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementNotInteractableException;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -39,7 +43,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /**
  * What a person sees in the dashboard, in headless chromium against the whole service: registering a source,
  * a sync's progress bar moving to 100 %, the history row, errors next to what caused them, phone and dark mode.
- * One browser for the class; every test leaves a screenshot under target/screenshots.
+ * Every test signs in through the page's sign-in screen with a real API token (the environment's admin token unless
+ * the test is about roles). One browser for the class; every test leaves a screenshot under target/screenshots.
  */
 @ServiceIT
 class DashboardBrowserIT {
@@ -83,9 +88,17 @@ class DashboardBrowserIT {
         }
     };
 
+    /** Forgets the tab's token, so that the next test signs in afresh. */
     @AfterEach
     void resetBrowser() {
         Browser.reset(browser);
+        if (browser.getCurrentUrl().startsWith(base())) {
+            browser.executeScript("sessionStorage.clear()");
+        }
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + port + "/";
     }
 
     private WebDriverWait waitUpTo(Duration timeout) {
@@ -94,12 +107,39 @@ class DashboardBrowserIT {
         return wait;
     }
 
-    /** Loads the page afresh (a change of the hash alone would not) and waits until its live stream is up. */
+    /**
+     * Loads the page afresh (a change of the hash alone would not), signs in with the admin token when the page asks
+     * for one, and waits until its live stream is up.
+     */
     private void open(String hash) {
         browser.get("about:blank");
-        browser.get("http://127.0.0.1:" + port + "/" + hash);
+        browser.get(base() + hash);
+        waitUpTo(Duration.ofSeconds(20)).until(d -> d.findElement(By.id("login")).isDisplayed()
+                || "live".equals(d.findElement(By.id("live-state")).getAttribute("data-state")));
+        if (browser.findElement(By.id("login")).isDisplayed()) {
+            signIn(TestEnvironment.ADMIN_TOKEN);
+        }
         waitUpTo(Duration.ofSeconds(20)).until(d -> "live".equals(
                 d.findElement(By.id("live-state")).getAttribute("data-state")));
+    }
+
+    /** Types a token into the sign-in screen and sends it, as a person pastes theirs. */
+    private void signIn(String token) {
+        WebElement field = waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.elementToBeClickable(By.id("token")));
+        field.clear();
+        field.sendKeys(token);
+        browser.findElement(By.cssSelector("#login-form button[type='submit']")).click();
+    }
+
+    /** Loads the page with no token in the tab: it must ask for one before showing anything. */
+    private WebElement openSignedOut() {
+        browser.get(base() + "#/");
+        browser.executeScript("sessionStorage.clear()");
+        browser.navigate().refresh();
+        WebElement login = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
+        assertThat(browser.findElement(By.id("app")).isDisplayed()).isFalse();
+        assertThat(browser.findElement(By.id("live-state")).isDisplayed()).isFalse();
+        return login;
     }
 
     /** A MongoDB database with one collection of {@code documents} small documents; returns its name. */
@@ -351,66 +391,97 @@ class DashboardBrowserIT {
     }
 
     /**
-     * The sign-in flow against the contract of the authentication API: {@code GET /api/me} answers 401 without a
-     * valid token and the subject and role with one. The service under test has no authentication yet, so a script
-     * placed in the page answers /api/me the way the secured service will; every other call goes to the real
-     * service.
+     * The sign-in screen with the real authentication: a mistyped token is refused with the reason and not kept; a
+     * viewer token made by an admin signs in as that viewer, who sees the data but none of the buttons a viewer may
+     * not use; signing out forgets the token.
      */
     @Test
-    void shouldAskForATokenAndHideWhatAViewerMayNotUse() {
+    void shouldAskForATokenRefuseAWrongOneAndHideWhatAViewerMayNotUse() {
         String database = database(10);
         long sourceId = sync.createSource("viewer", mongo.uri(database), database, Map.of());
-        // Installed in every new document before the page's own scripts; removed at the end.
-        String me = """
-                (() => {
-                  const realFetch = window.fetch;
-                  window.fetch = (input, init) => {
-                    const url = typeof input === 'string' ? input : input.url;
-                    if (!url.endsWith('/api/me')) return realFetch(input, init);
-                    const valid = ((init && init.headers) || {}).Authorization === 'Bearer viewer-token';
-                    const body = valid ? {subject: 'ann', role: 'viewer', authMethod: 'token'}
-                      : {error: 'unauthorized', message: 'A bearer token is required'};
-                    return Promise.resolve(new Response(JSON.stringify(body),
-                      {status: valid ? 200 : 401, headers: {'Content-Type': 'application/json'}}));
-                  };
-                })();""";
-        String script = (String) browser.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument",
-                Map.of("source", me)).get("identifier");
+        sync.syncAndWait(sourceId, "full");
+        TestTokens.Created viewer = TestTokens.create(sync.api(), "dashboard", "viewer");
+        assertThat(sync.api().withToken(viewer.token()).get("/api/me").json().get("role").asText()).isEqualTo("viewer");
+
+        WebElement login = openSignedOut();
+        Browser.screenshot(browser, "login");
+
+        signIn("mps_" + "mistyped".repeat(6));
+        waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.textToBe(By.id("login-error"),
+                "That token was not accepted (expired, revoked or mistyped). Paste a valid one."));
+        assertThat(browser.findElement(By.id("app")).isDisplayed()).isFalse();
+        assertThat(browser.executeScript("return sessionStorage.length")).isEqualTo(0L);
+        Browser.screenshot(browser, "login-refused");
+
+        browser.findElement(By.id("token")).sendKeys(viewer.token() + Keys.ENTER);
+        waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.textToBe(By.id("who"), viewer.name() + " · viewer"));
+        assertThat(login.isDisplayed()).isFalse();
+        waitUpTo(Duration.ofSeconds(30)).until(d -> "live".equals(
+                d.findElement(By.id("live-state")).getAttribute("data-state")));
+        WebElement card = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("article[data-source-id='" + sourceId + "']")));
+        assertThat(browser.findElements(By.id("register-source"))).isEmpty();
+        assertThat(card.findElements(By.cssSelector("button"))).as("a viewer cannot start syncs").isEmpty();
+        Browser.screenshot(browser, "viewer-overview");
+
+        card.findElement(By.cssSelector("h3 a")).click();
+        waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.id("config-form")));
+        // Rejected documents are data, which a viewer may not read here: the page says so instead of failing.
+        WebElement withheld = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(
+                By.id("rejects-withheld")));
+        assertThat(withheld.getText()).contains("your role may not read");
+        assertThat(sync.api().withToken(viewer.token()).get("/api/data-sources/" + sourceId + "/rejects").status())
+                .isEqualTo(403);
+        assertThat(browser.findElement(By.cssSelector(".collections details[data-collection='items'] summary")).getText())
+                .as("the collection's table and columns are still shown").contains("columns");
+        assertThat(browser.findElement(By.cssSelector(".source-name")).getText())
+                .isEqualTo(sync.api().get("/api/data-sources/" + sourceId).json().get("name").asText());
+        assertThat(browser.findElement(By.cssSelector(".source-page .action-error")).getText()).isEmpty();
+        assertThat(browser.findElements(By.cssSelector(".source-actions button"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("#config-form button[type='submit']"))).isEmpty();
+        assertThat(browser.findElement(By.id("cfg-schedule")).isEnabled()).isFalse();
+        Browser.screenshot(browser, "viewer-source-page");
+
+        browser.findElement(By.id("sign-out")).click();
+        waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
+        assertThat(browser.findElement(By.id("login-error")).getText()).isEqualTo("You are signed out.");
+        assertThat(browser.executeScript("return sessionStorage.length")).isEqualTo(0L);
+        assertThat(browser.findElement(By.id("who")).getText()).isEmpty();
+    }
+
+    /**
+     * A token revoked while its holder has the page open: the next call is answered 401 and the page goes back to the
+     * sign-in screen with the reason instead of showing errors next to buttons.
+     */
+    @Test
+    void shouldReturnToTheSignInScreenWhenTheTokenIsRevokedWhileThePageIsOpen() {
+        String database = database(10);
+        long sourceId = sync.createSource("revoked", mongo.uri(database), database, Map.of());
+        TestTokens.Created operator = TestTokens.create(sync.api(), "dashboard", "operator");
+
+        openSignedOut();
+        signIn(operator.token());
+        waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.textToBe(By.id("who"), operator.name() + " · operator"));
+        browser.get(base() + "#/sources/" + sourceId);
+        WebElement syncNow = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(
+                By.cssSelector(".source-actions button[data-action='sync']")));
+        assertThat(browser.findElements(By.cssSelector("#config-form button[type='submit']")))
+                .as("an operator may not edit the configuration").isEmpty();
+
+        assertThat(sync.api().delete("/api/tokens/" + operator.id()).status()).isEqualTo(204);
+        // The page may still be loading parts of the source page; the first of its calls to be answered 401 brings
+        // the sign-in screen, which may be before the click lands.
         try {
-            browser.get("http://127.0.0.1:" + port + "/#/");
-            browser.executeScript("sessionStorage.clear()");
-            browser.navigate().refresh();
-            WebElement login = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
-            assertThat(browser.findElement(By.id("app")).isDisplayed()).isFalse();
-            Browser.screenshot(browser, "login");
-
-            browser.findElement(By.id("token")).sendKeys("mistyped");
-            login.findElement(By.cssSelector("button[type='submit']")).click();
-            waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.textMatches(By.id("login-error"),
-                    java.util.regex.Pattern.compile("That token was not accepted.*")));
-            assertThat(browser.executeScript("return sessionStorage.length")).isEqualTo(0L);
-
-            browser.findElement(By.id("token")).sendKeys("viewer-token" + Keys.ENTER);
-            waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.textToBe(By.id("who"), "ann · viewer"));
-            WebElement card = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(
-                    By.cssSelector("article[data-source-id='" + sourceId + "']")));
-            assertThat(browser.findElements(By.id("register-source"))).isEmpty();
-            assertThat(card.findElements(By.cssSelector("button"))).as("a viewer cannot start syncs").isEmpty();
-
-            card.findElement(By.cssSelector("h3 a")).click();
-            waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(By.id("config-form")));
-            assertThat(browser.findElements(By.cssSelector(".source-actions button"))).isEmpty();
-            assertThat(browser.findElements(By.cssSelector("#config-form button[type='submit']"))).isEmpty();
-            assertThat(browser.findElement(By.id("cfg-schedule")).isEnabled()).isFalse();
-            Browser.screenshot(browser, "viewer-source-page");
-
-            browser.findElement(By.id("sign-out")).click();
-            waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
-            assertThat(browser.findElement(By.id("login-error")).getText()).isEqualTo("You are signed out.");
-            assertThat(browser.executeScript("return sessionStorage.length")).isEqualTo(0L);
-        } finally {
-            browser.executeCdpCommand("Page.removeScriptToEvaluateOnNewDocument", Map.of("identifier", script));
-            browser.executeScript("sessionStorage.clear()");
+            syncNow.click();
+        } catch (ElementNotInteractableException | StaleElementReferenceException alreadySignedOut) {
+            assertThat(browser.findElement(By.id("login")).isDisplayed()).isTrue();
         }
+        waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(By.id("login")));
+        assertThat(browser.findElement(By.id("login-error")).getText())
+                .isEqualTo("Your session ended (the token expired or was revoked). Sign in again.");
+        assertThat(browser.executeScript("return sessionStorage.length")).isEqualTo(0L);
+        assertThat(sync.api().get("/api/data-sources/" + sourceId + "/sync-status").json().get("sync_status").asText())
+                .as("no sync was started").isEqualTo("pending");
+        Browser.screenshot(browser, "login-after-revocation");
     }
 }

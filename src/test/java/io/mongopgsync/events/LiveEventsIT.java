@@ -10,6 +10,7 @@ import io.mongopgsync.support.EventStreamClient.Event;
 import io.mongopgsync.support.ServiceIT;
 import io.mongopgsync.support.SyncClient;
 import io.mongopgsync.support.TestMongo;
+import io.mongopgsync.support.TestTokens;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
-/** The live channel on its own, as a client reads it: GET /api/events while a sync runs, then reconnects. */
+/**
+ * The live channel on its own, as a client reads it: GET /api/events with a bearer token while a sync runs, then
+ * reconnects; without a valid token it is refused like every other API call.
+ */
 @ServiceIT
 class LiveEventsIT {
 
@@ -146,6 +150,28 @@ class LiveEventsIT {
                 }
             });
             assertThat(statuses).containsExactly("completed");
+        }
+    }
+
+    @Test
+    void shouldRefuseAStreamWithoutAValidTokenWith401AndOpenItForAViewer() {
+        try (EventStreamClient anonymous = new EventStreamClient(port, null, null)) {
+            assertThat(anonymous.status()).isEqualTo(401);
+            assertThat(anonymous.contentType()).startsWith("application/json");
+            assertThat(anonymous.errorBody().get("error").asText()).isEqualTo("unauthorized");
+            assertThat(anonymous.errorBody().get("message").asText()).contains("Authorization: Bearer");
+            assertThat(anonymous.events()).isEmpty();
+        }
+        try (EventStreamClient wrong = new EventStreamClient(port, null, "mps_" + "x".repeat(43))) {
+            assertThat(wrong.status()).isEqualTo(401);
+            assertThat(wrong.errorBody().get("error").asText()).isEqualTo("invalid_token");
+            assertThat(wrong.errorBody().get("message").asText()).isNotBlank();
+        }
+        TestTokens.Created viewer = TestTokens.create(sync.api(), "live", "viewer");
+        try (EventStreamClient stream = new EventStreamClient(port, null, viewer.token())) {
+            assertThat(stream.status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !stream.events().isEmpty());
+            assertThat(stream.events().get(0).type()).isEqualTo("snapshot");
         }
     }
 

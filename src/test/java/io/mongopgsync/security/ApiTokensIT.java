@@ -1,12 +1,15 @@
 package io.mongopgsync.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mongopgsync.support.ApiClient;
+import io.mongopgsync.support.EventStreamClient;
 import io.mongopgsync.support.ServiceIT;
 import io.mongopgsync.support.TestEnvironment;
 import io.mongopgsync.support.TestTokens;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -146,10 +149,17 @@ class ApiTokensIT {
         TestTokens.Created viewer = TestTokens.create(admin, "events", "viewer");
         ApiClient browser = admin.anonymous();
 
-        // EventSource cannot send headers: the event stream takes the token as access_token (the stream itself is
-        // served by the dashboard's feature, so here it is enough that the token gets past authentication).
-        assertThat(browser.get("/api/events?access_token=" + viewer.token()).status()).isNotIn(401, 403);
-        assertThat(browser.get("/api/events?access_token=mps_" + "z".repeat(43)).status()).isEqualTo(401);
+        // EventSource cannot send headers: the event stream takes the token as access_token. The stream never ends,
+        // so it is read for its status and first event and then closed.
+        try (EventStreamClient stream = EventStreamClient.withQueryToken(port, viewer.token())) {
+            assertThat(stream.status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !stream.events().isEmpty());
+            assertThat(stream.events().get(0).type()).isEqualTo("snapshot");
+        }
+        try (EventStreamClient refused = EventStreamClient.withQueryToken(port, "mps_" + "z".repeat(43))) {
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.errorBody().get("error").asText()).isEqualTo("invalid_token");
+        }
         assertThat(browser.get("/api/data-sources?access_token=" + viewer.token()).status()).isEqualTo(401);
     }
 

@@ -14,7 +14,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
-/** Reads the service's Server-Sent Events stream (GET /api/events) the way a browser does, into a list. */
+/**
+ * Reads the service's Server-Sent Events stream (GET /api/events) the way the dashboard does, into a list: with a
+ * bearer token in the Authorization header (the environment's admin token unless told otherwise). A refused
+ * stream (not 200) is read whole as the error body instead.
+ */
 public final class EventStreamClient implements AutoCloseable {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -26,10 +30,29 @@ public final class EventStreamClient implements AutoCloseable {
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final HttpResponse<Stream<String>> response;
     private final Thread reader;
+    private final String errorBody;
 
+    /** A stream read with the admin token. */
     public EventStreamClient(int port, String lastEventId) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/events"))
-                .header("Accept", "text/event-stream").GET();
+        this(port, lastEventId, TestEnvironment.ADMIN_TOKEN);
+    }
+
+    /** A stream read with this bearer token; null sends none. */
+    public EventStreamClient(int port, String lastEventId, String bearerToken) {
+        this(URI.create("http://127.0.0.1:" + port + "/api/events"), lastEventId, bearerToken);
+    }
+
+    /** A stream read as a browser's EventSource would: no header, the token as {@code access_token} in the query. */
+    public static EventStreamClient withQueryToken(int port, String token) {
+        return new EventStreamClient(URI.create("http://127.0.0.1:" + port + "/api/events?access_token="
+                + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8)), null, null);
+    }
+
+    private EventStreamClient(URI uri, String lastEventId, String bearerToken) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+        }
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
@@ -42,6 +65,14 @@ public final class EventStreamClient implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+        if (response.statusCode() != 200) {
+            try (Stream<String> lines = response.body()) {
+                errorBody = String.join("\n", lines.toList());
+            }
+            reader = null;
+            return;
+        }
+        errorBody = null;
         reader = new Thread(this::read, "sse-test-reader");
         reader.setDaemon(true);
         reader.start();
@@ -53,6 +84,18 @@ public final class EventStreamClient implements AutoCloseable {
 
     public String contentType() {
         return response.headers().firstValue("Content-Type").orElse("");
+    }
+
+    /** The body of a refused stream, parsed as JSON. */
+    public JsonNode errorBody() {
+        if (errorBody == null) {
+            throw new IllegalStateException("the stream was accepted (HTTP 200); it has no error body");
+        }
+        try {
+            return MAPPER.readTree(errorBody);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the refused stream's body is not JSON: " + errorBody, e);
+        }
     }
 
     public List<Event> events() {
@@ -84,14 +127,16 @@ public final class EventStreamClient implements AutoCloseable {
                     }
                 }
             }
-        } catch (IOException | UncheckedIOException e) {
-            // stream closed
+        } catch (IOException | UncheckedIOException | IllegalStateException e) {
+            // stream closed (IllegalStateException: closed before this thread began to read it)
         }
     }
 
     @Override
     public void close() {
-        response.body().close();
-        reader.interrupt();
+        if (reader != null) {
+            response.body().close();
+            reader.interrupt();
+        }
     }
 }
