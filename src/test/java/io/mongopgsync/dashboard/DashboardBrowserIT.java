@@ -290,7 +290,8 @@ class DashboardBrowserIT {
 
     @Test
     void shouldStartASyncFromTheKeyboardAndSayWhenOneIsAlreadyRunning() {
-        String database = database(20_000);
+        // large enough that the sync is still running when Cancel is pressed, however fast the machine
+        String database = database(150_000);
         long sourceId = sync.createSource("busy", mongo.uri(database), database, Map.of("batchSize", 100));
         open("#/sources/" + sourceId);
         WebElement button = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.elementToBeClickable(
