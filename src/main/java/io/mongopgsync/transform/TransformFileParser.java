@@ -1,6 +1,5 @@
 package io.mongopgsync.transform;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mongopgsync.source.SecretCipher;
 import java.io.StringReader;
 import java.util.ArrayList;
@@ -10,10 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.bson.BsonArray;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
-import org.bson.json.JsonParseException;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -42,15 +39,6 @@ public final class TransformFileParser {
 
     static final Set<String> ENTRY_KEYS = Set.of("source", "collection", "table", "filter", "steps");
     static final List<String> STEP_NAMES = List.of("drop-field", "replace-field", "mask-field", "insert-field", "to");
-    /** Query operators a filter may use; anything that runs code ($where, $function, $accumulator) is refused. */
-    static final Set<String> QUERY_OPERATORS = Set.of("$and", "$or", "$nor", "$not", "$eq", "$ne", "$gt", "$gte",
-            "$lt", "$lte", "$in", "$nin", "$exists", "$type", "$regex", "$options", "$elemMatch", "$size", "$all",
-            "$mod", "$bitsAllSet", "$bitsAnySet", "$bitsAllClear", "$bitsAnyClear", "$comment");
-    /** Extended JSON wrappers that are values, not operators. */
-    static final Set<String> VALUE_WRAPPERS = Set.of("$oid", "$date", "$numberLong", "$numberInt", "$numberDouble",
-            "$numberDecimal", "$binary", "$uuid", "$timestamp", "$regularExpression", "$minKey", "$maxKey",
-            "$symbol", "$code", "$undefined");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KeyResolver keys;
     private final ExpressionCompiler expressions;
@@ -100,7 +88,7 @@ public final class TransformFileParser {
                         + "' must be a lower-case PostgreSQL name ([a-z_][a-z0-9_]*) of at most 63 bytes");
             }
         }
-        BsonDocument filter = fields.containsKey("filter") ? filter(file, fields.get("filter").getValueNode()) : null;
+        BsonDocument filter = fields.containsKey("filter") ? TransformFilters.parse(file, fields.get("filter").getValueNode()) : null;
         List<TransformStep> steps = new ArrayList<>();
         List<String> keyFingerprints = new ArrayList<>();
         if (fields.containsKey("steps")) {
@@ -114,84 +102,6 @@ public final class TransformFileParser {
         }
         return new TransformRule(file, line(node), source, collection, table, filter, List.copyOf(steps),
                 List.copyOf(keyFingerprints));
-    }
-
-    // ------------------------------------------------------------------------------------------------ filter
-
-    private BsonDocument filter(String file, Node node) {
-        BsonDocument filter;
-        try {
-            String json = node instanceof ScalarNode scalar ? scalar.getValue()
-                    : JSON.writeValueAsString(plain(node));
-            filter = BsonDocument.parse(json);
-        } catch (JsonParseException | com.fasterxml.jackson.core.JsonProcessingException | ClassCastException
-                 | NumberFormatException e) {
-            throw TransformException.at(file, line(node), "filter is not a MongoDB query document: " + e.getMessage());
-        }
-        String problem = checkQuery(filter, "filter");
-        if (problem != null) {
-            throw TransformException.at(file, line(node), problem);
-        }
-        return filter;
-    }
-
-    /** A YAML node as plain Java values (maps, lists, numbers, booleans, strings) for JSON. */
-    private static Object plain(Node node) {
-        if (node instanceof MappingNode map) {
-            Map<String, Object> out = new LinkedHashMap<>();
-            for (NodeTuple t : map.getValue()) {
-                out.put(((ScalarNode) t.getKeyNode()).getValue(), plain(t.getValueNode()));
-            }
-            return out;
-        }
-        if (node instanceof SequenceNode seq) {
-            List<Object> out = new ArrayList<>();
-            seq.getValue().forEach(n -> out.add(plain(n)));
-            return out;
-        }
-        ScalarNode scalar = (ScalarNode) node;
-        String text = scalar.getValue();
-        org.yaml.snakeyaml.nodes.Tag tag = scalar.getTag();
-        if (tag.equals(org.yaml.snakeyaml.nodes.Tag.INT)) {
-            return new java.math.BigInteger(text.replace("_", ""));
-        }
-        if (tag.equals(org.yaml.snakeyaml.nodes.Tag.FLOAT)) {
-            return Double.valueOf(text.replace("_", ""));
-        }
-        if (tag.equals(org.yaml.snakeyaml.nodes.Tag.BOOL)) {
-            return Boolean.valueOf(text.equalsIgnoreCase("true") || text.equalsIgnoreCase("yes") || text.equalsIgnoreCase("on"));
-        }
-        if (tag.equals(org.yaml.snakeyaml.nodes.Tag.NULL)) {
-            return null;
-        }
-        return text;
-    }
-
-    /** Null when the query uses only operators that read; otherwise what is wrong, with its path. */
-    static String checkQuery(BsonValue value, String path) {
-        if (value.isDocument()) {
-            for (Map.Entry<String, BsonValue> e : value.asDocument().entrySet()) {
-                String key = e.getKey();
-                if (key.startsWith("$") && !QUERY_OPERATORS.contains(key) && !VALUE_WRAPPERS.contains(key)) {
-                    return path + "." + key + ": " + (Set.of("$where", "$function", "$accumulator", "$expr").contains(key)
-                            ? "is not allowed in a filter (it runs code or expressions on the server)"
-                            : "is not a MongoDB query operator this service accepts");
-                }
-                String problem = checkQuery(e.getValue(), path + "." + key);
-                if (problem != null) {
-                    return problem;
-                }
-            }
-        } else if (value.isArray()) {
-            BsonArray array = value.asArray();
-            for (int i = 0; i < array.size(); i++) {
-                String problem = checkQuery(array.get(i), path + "[" + i + "]");
-                if (problem != null) {
-                    return problem;
-                }
-            }
-        }
-        return null;
     }
 
     // ------------------------------------------------------------------------------------------------- steps
