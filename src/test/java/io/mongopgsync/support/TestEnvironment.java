@@ -40,6 +40,8 @@ public class TestEnvironment implements ApplicationContextInitializer<Configurab
         p.put("sync.jobs.poll-interval", "200ms");
         p.put("sync.jobs.heartbeat-interval", "500ms");
         p.put("sync.retry.initial-backoff", "100ms");
+        // the live channel reads the sync state often enough that a sync of a few seconds shows several steps
+        p.put("sync.events.poll-interval", "100ms");
         p.put("sync.mongo.server-selection-timeout", "3s");
         p.put("sync.mongo.connect-timeout", "2s");
         // the suite shares PostgreSQL with other work: a small pool that does not hold idle connections
