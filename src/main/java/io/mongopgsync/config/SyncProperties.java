@@ -99,7 +99,8 @@ public record SyncProperties(
     public record Retry(
             @DefaultValue("3") @Min(1) @Max(10) int maxAttempts,
             @DefaultValue("1s") @NotNull Duration initialBackoff,
-            @DefaultValue("2.0") double multiplier) {
+            @DefaultValue("2.0") double multiplier,
+            @DefaultValue("2m") @NotNull Duration outageWait) {
     }
 
     /** Who may call the API: API tokens, OAuth2/OIDC bearer JWTs, roles and the Origin check. */

@@ -52,6 +52,15 @@ public final class CollectionRun {
     /** Documents the team's own steps dropped in this attempt. */
     long droppedByStep;
 
+    /** What the attempt is doing, for failure messages: preparing the table, loading batches, or finishing. */
+    Stage stage = Stage.PREPARING;
+
+    /** The parts of a collection's attempt, in order. */
+    enum Stage { PREPARING, LOADING, FINISHING }
+
+    /** Why the attempts stopped early: the failed system did not come back within sync.retry.outage-wait. */
+    String outage;
+
     /** Outcome: null while running, then "completed" or "failed". */
     String status;
     String error;
@@ -69,6 +78,8 @@ public final class CollectionRun {
 
     void resetForAttempt() {
         attempts++;
+        stage = Stage.PREPARING;
+        outage = null;
         synced = 0;
         failed = 0;
         droppedByStep = 0;

@@ -42,12 +42,13 @@ public class CollectionSyncSteps {
     private final TransformCatalog transforms;
     private final SyncEvents events;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final SystemRecovery recovery;
 
     public CollectionSyncSteps(TableRegistry registry, TargetTables tables, RejectStore rejects, SyncHistory history,
                                TransactionTemplate transaction, SyncMetrics metrics, SyncJobQueue jobs,
                                CollectionReader reader, ModeDecision modes, LiveMerge liveMerge, TableSwap swap,
                                RunReport report, JobFence fence, TransformCatalog transforms, SyncEvents events,
-                               com.fasterxml.jackson.databind.ObjectMapper json) {
+                               com.fasterxml.jackson.databind.ObjectMapper json, SystemRecovery recovery) {
         this.registry = registry;
         this.tables = tables;
         this.rejects = rejects;
@@ -64,6 +65,7 @@ public class CollectionSyncSteps {
         this.transforms = transforms;
         this.events = events;
         this.json = json;
+        this.recovery = recovery;
     }
 
     public void begin(@ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run) {
@@ -107,6 +109,7 @@ public class CollectionSyncSteps {
             liveMerge.applySchemaChanges(run, changes);
         }
         history.updateMetadata(run.historyId, run.metadata.toString());
+        run.stage = CollectionRun.Stage.LOADING;
     }
 
     /**
@@ -139,6 +142,7 @@ public class CollectionSyncSteps {
     public void finish(@ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run) {
         run.closeCursor();
         run.checkCancelled();
+        run.stage = CollectionRun.Stage.FINISHING;
         report.recordSchemaFacts(run);
         if (run.mode == SyncType.FULL) {
             swap.finishFull(run);
@@ -164,6 +168,7 @@ public class CollectionSyncSteps {
     public void fail(@ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run,
                      @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable failure) {
         run.closeCursor();
+        recovery.awaitPostgresBeforeRecording(run, failure);
         String message = report.describe(run, failure);
         if (run.shadow != null) {
             try {

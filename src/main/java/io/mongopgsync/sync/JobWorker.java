@@ -51,6 +51,7 @@ public class JobWorker {
     private final ScheduledExecutorService heartbeats =
             Executors.newSingleThreadScheduledExecutor(daemon("sync-job-heartbeat"));
     private volatile boolean stopping;
+    private boolean databaseAway;
     private boolean startupChecked;
 
     public JobWorker(SyncJobQueue queue, SyncHistory history, JobOutcomes outcomes, Interruptions interruptions,
@@ -84,7 +85,22 @@ public class JobWorker {
             requeueDeadJobs();
         }
         while (running.size() < settings.maxConcurrent()) {
-            Optional<SyncJob> claimed = queue.claim(owner);
+            Optional<SyncJob> claimed;
+            try {
+                claimed = queue.claim(owner);
+                if (databaseAway) {
+                    databaseAway = false;
+                    log.info("PostgreSQL answers again: claiming queued sync jobs");
+                }
+            } catch (org.springframework.dao.DataAccessException e) {
+                // once per outage, in words: the driver's stack trace at every poll says nothing more
+                if (!databaseAway) {
+                    databaseAway = true;
+                    log.warn("PostgreSQL cannot be reached: no queued sync job is claimed until it answers again ({})",
+                            RunReport.rootMessage(e));
+                }
+                return;
+            }
             if (claimed.isEmpty()) {
                 return;
             }
@@ -159,7 +175,8 @@ public class JobWorker {
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("Heartbeat of running sync jobs failed: {}", e.getMessage());
+            log.warn("Heartbeat of running sync jobs not written: PostgreSQL cannot be reached ({})",
+                    RunReport.rootMessage(e));
         }
     }
 

@@ -109,7 +109,10 @@ public class RunReport {
         if (cancelled != null) {
             return cancelled.getMessage();
         }
-        String message = rootMessage(failure);
+        String worded = FailureMessages.describe(run, failure);
+        String message = worded == null ? rootMessage(failure)
+                : worded + (run.outage != null ? "; " + run.outage
+                        : run.attempts > 1 ? " (gave up after " + run.attempts + " attempts)" : "");
         try {
             return ConnectionStrings.redactIn(message, connections.connectionString(run.source));
         } catch (RuntimeException e) {

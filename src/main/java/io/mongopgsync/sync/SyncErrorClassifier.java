@@ -1,5 +1,6 @@
 package io.mongopgsync.sync;
 
+import com.mongodb.MongoConnectionPoolClearedException;
 import com.mongodb.MongoCursorNotFoundException;
 import com.mongodb.MongoException;
 import com.mongodb.MongoNodeIsRecoveringException;
@@ -11,8 +12,6 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.Set;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangeException;
-import org.apache.camel.Header;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.stereotype.Component;
@@ -38,22 +37,41 @@ public class SyncErrorClassifier {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SyncErrorClassifier.class);
 
     private final int maxAttempts;
+    private final SystemRecovery recovery;
 
-    public SyncErrorClassifier(io.mongopgsync.config.SyncProperties properties) {
+    public SyncErrorClassifier(io.mongopgsync.config.SyncProperties properties, SystemRecovery recovery) {
         this.maxAttempts = properties.retry().maxAttempts();
+        this.recovery = recovery;
     }
 
-    /** Camel's retryWhile: retry while the failure is retriable and attempts remain. */
-    public boolean shouldRetry(@ExchangeException Throwable failure,
-                               @Header(Exchange.REDELIVERY_COUNTER) Integer redeliveries) {
+    /**
+     * Camel's retryWhile: retry while the failure is retriable and attempts remain. When MongoDB or PostgreSQL
+     * cannot be reached, the next attempt waits (bounded) until it answers again rather than failing while it is
+     * down.
+     */
+    public boolean shouldRetry(Exchange exchange) {
+        // the caught exception with its whole chain: Camel hands a retryWhile bean the innermost cause otherwise
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (failure == null) {
+            failure = exchange.getException();
+        }
+        Integer redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
         // Camel counts the failed delivery before asking: 1 after the first attempt failed
         int attemptsSoFar = redeliveries == null ? 1 : Math.max(1, redeliveries);
-        boolean retry = attemptsSoFar < maxAttempts && isRetriable(failure);
-        if (retry) {
-            log.warn("Collection sync attempt {} of {} failed for a retriable reason, retrying with backoff: {}",
-                    attemptsSoFar, maxAttempts, RunReport.rootMessage(failure));
+        if (failure == null || attemptsSoFar >= maxAttempts || !isRetriable(failure)) {
+            return false;
         }
-        return retry;
+        CollectionRun run = exchange.getProperty(CollectionRun.PROPERTY, CollectionRun.class);
+        String what = run == null ? "collection sync" : "sync of " + run.source.name() + "." + run.collection;
+        String message = run == null ? RunReport.rootMessage(failure)
+                : java.util.Objects.requireNonNullElse(FailureMessages.describe(run, failure), RunReport.rootMessage(failure));
+        log.warn("Attempt {} of {} of the {} failed for a retriable reason, retrying with backoff: {}",
+                attemptsSoFar, maxAttempts, what, message);
+        FailureMessages.System system = FailureMessages.systemOf(failure);
+        if (run != null && system != null && !recovery.awaitRecovery(run, system)) {
+            return false;
+        }
+        return run == null || !run.stopped();
     }
 
     public static boolean isRetriable(Throwable failure) {
@@ -69,6 +87,9 @@ public class SyncErrorClassifier {
             if (t instanceof MongoException m && (m.hasErrorLabel("RetryableReadError")
                     || m.hasErrorLabel("TransientTransactionError") || m.hasErrorLabel("ResumableChangeStreamError"))) {
                 return true;
+            }
+            if (t instanceof java.io.IOException || t instanceof MongoConnectionPoolClearedException) {
+                return true; // the network: connection reset, broken pipe, end of stream, refused, timed out
             }
             if (t instanceof CannotGetJdbcConnectionException || t instanceof TransientDataAccessException
                     || t instanceof SQLTransientException || t instanceof SQLRecoverableException) {

@@ -13,16 +13,18 @@ import org.springframework.stereotype.Component;
 public class SyncRoutes extends RouteBuilder {
 
     private final SyncProperties.Retry retry;
+    private final SyncErrorClassifier classifier;
 
-    public SyncRoutes(SyncProperties properties) {
+    public SyncRoutes(SyncProperties properties, SyncErrorClassifier classifier) {
         this.retry = properties.retry();
+        this.classifier = classifier;
     }
 
     @Override
     public void configure() {
         from("direct:sync-collection-attempts").routeId("sync-collection-attempts")
                 .onException(Exception.class)
-                    .retryWhile(method("syncErrorClassifier", "shouldRetry"))
+                    .retryWhile(exchange -> classifier.shouldRetry(exchange))
                     .redeliveryDelay(retry.initialBackoff().toMillis())
                     .useExponentialBackOff().backOffMultiplier(retry.multiplier())
                     // attempts are logged by the classifier, the final failure by collectionSync.fail
