@@ -9,6 +9,7 @@ import io.mongopgsync.mapping.TableSchema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -23,9 +24,16 @@ public class TargetTables {
             "REFERENCES", "TRIGGER");
 
     private final JdbcClient jdbc;
+    /**
+     * For SQL text taken from the catalog (view and index definitions): run as plain statements, never prepared,
+     * because a prepared statement reads every {@code ?} as a parameter, and jsonb's {@code ?}, {@code ?|} and
+     * {@code ?&} operators are everyday SQL in analysts' views.
+     */
+    private final JdbcTemplate plain;
 
-    public TargetTables(JdbcClient jdbc) {
+    public TargetTables(JdbcClient jdbc, JdbcTemplate plain) {
         this.jdbc = jdbc;
+        this.plain = plain;
     }
 
     /** The target schema, should its name have changed since Flyway created the first one. */
@@ -185,8 +193,8 @@ public class TargetTables {
             if (!GRANTABLE.contains(g[1])) {
                 continue;
             }
-            jdbc.sql("GRANT " + g[1] + " ON " + qualified(schema, relation) + " TO " + g[0]
-                    + ("true".equals(g[2]) ? " WITH GRANT OPTION" : "")).update();
+            plain.execute("GRANT " + g[1] + " ON " + qualified(schema, relation) + " TO " + g[0]
+                    + ("true".equals(g[2]) ? " WITH GRANT OPTION" : ""));
         }
     }
 
@@ -250,13 +258,13 @@ public class TargetTables {
         }
         String name = qualified(view.schema(), view.name());
         String kind = view.materialized() ? "MATERIALIZED VIEW " : "VIEW ";
-        jdbc.sql("CREATE " + kind + name + options + " AS " + definition
-                + (view.materialized() && !view.populated() ? " WITH NO DATA" : "")).update();
+        plain.execute("CREATE " + kind + name + options + " AS " + definition
+                + (view.materialized() && !view.populated() ? " WITH NO DATA" : ""));
         for (String index : view.indexes()) {
-            jdbc.sql(index).update();
+            plain.execute(index);
         }
         if (view.comment() != null) {
-            jdbc.sql("COMMENT ON " + kind + name + " IS " + Identifiers.literal(view.comment())).update();
+            plain.execute("COMMENT ON " + kind + name + " IS " + Identifiers.literal(view.comment()));
         }
         applyGrants(view.schema(), view.name(), view.grants());
         // Last: once it is another role's, this role may no longer grant on it.

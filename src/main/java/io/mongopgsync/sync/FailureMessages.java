@@ -40,8 +40,8 @@ final class FailureMessages {
     /** The sentence for a failed attempt of a run, or null when the failure is not one of MongoDB or PostgreSQL. */
     static String describe(CollectionRun run, Throwable failure) {
         System system = systemOf(failure);
-        if (system == null) {
-            return null;
+        if (system == null || !isDriverFailure(unwrapped(failure))) {
+            return null; // the service's own messages (a view that cannot be recreated, …) already say it in words
         }
         String namespace = run.source.database() + "." + run.collection;
         String progress = run.synced + run.failed + run.droppedByStep > 0
@@ -132,6 +132,22 @@ final class FailureMessages {
             return "connection lost";
         }
         return "refused the statement (" + RunReport.rootMessage(failure) + ")";
+    }
+
+    /** Past the wrappers of Camel and executors, to the exception that says what happened. */
+    private static Throwable unwrapped(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && t.getCause() != t && (t instanceof org.apache.camel.CamelException
+                || t instanceof org.apache.camel.RuntimeCamelException
+                || t instanceof java.util.concurrent.ExecutionException)) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static boolean isDriverFailure(Throwable t) {
+        return t instanceof MongoException || t instanceof SQLException || t instanceof IOException
+                || t instanceof org.springframework.dao.DataAccessException;
     }
 
     private static boolean hasCause(Throwable failure, Class<? extends Throwable> type) {
