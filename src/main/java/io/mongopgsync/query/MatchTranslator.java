@@ -7,7 +7,6 @@ import static io.mongopgsync.query.BsonSql.isObjectId;
 import static io.mongopgsync.query.BsonSql.isString;
 import static io.mongopgsync.query.BsonSql.num;
 import static io.mongopgsync.query.BsonSql.numOrdered;
-import static io.mongopgsync.query.BsonSql.rank;
 import static io.mongopgsync.query.BsonSql.stringValue;
 import static io.mongopgsync.query.BsonSql.typeOf;
 
@@ -24,7 +23,6 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.bson.BsonDocument;
 import org.bson.BsonRegularExpression;
-import org.bson.BsonType;
 import org.bson.BsonValue;
 
 /**
@@ -107,12 +105,12 @@ final class MatchTranslator {
                 case "$nin" -> parts.add("(NOT " + in(path, v, scope, at) + ")");
                 case "$exists" -> {
                     String exists = any(scope, path, x -> "(" + x + " IS NOT NULL)", false);
-                    parts.add(truthy(v) ? exists : "(NOT " + exists + ")");
+                    parts.add(BsonNumbers.truthy(v) ? exists : "(NOT " + exists + ")");
                 }
                 case "$type" -> parts.add(type(path, v, scope, at));
                 case "$regex" -> {
                     BsonValue options = ops.get("$options");
-                    parts.add(regex(path, regexOf(v, options, at), scope, at));
+                    parts.add(regex(path, RegexTranslator.regexOf(v, options, at), scope, at));
                 }
                 case "$options" -> {
                     if (!ops.containsKey("$regex")) {
@@ -204,7 +202,7 @@ final class MatchTranslator {
                     + sql.param(BigDecimal.valueOf(c.asDateTime().getValue()), "numeric") + ")";
             case DOCUMENT, ARRAY -> "(" + x + " = " + sql.jsonb(ExtendedJson.relaxedValue(c)) + ")";
             case NULL -> BsonSql.isNullOrMissing(x);
-            default -> throw PipelineException.unsupported(where, "comparison with a " + typeName(c) + " value is not supported");
+            default -> throw PipelineException.unsupported(where, "comparison with a " + BsonNumbers.typeName(c) + " value is not supported");
         };
     }
 
@@ -233,7 +231,7 @@ final class MatchTranslator {
                     + sql.param(BigDecimal.valueOf(c.asDateTime().getValue()), "numeric") + ")";
             case BOOLEAN -> "(" + typeOf(x) + " = 'boolean' AND (" + x + ")::boolean " + op + " "
                     + sql.param(c.asBoolean().getValue(), "boolean") + ")";
-            default -> throw PipelineException.unsupported(where, name + " with a " + typeName(c) + " value is not supported");
+            default -> throw PipelineException.unsupported(where, name + " with a " + BsonNumbers.typeName(c) + " value is not supported");
         };
     }
 
@@ -271,11 +269,11 @@ final class MatchTranslator {
             case OBJECT_ID -> Optional.of("(" + col + order + " " + op + " "
                     + sql.text(c.asObjectId().getValue().toHexString()) + present + ")");
             case NUMBER -> {
-                BigDecimal value = decimal(c);
+                BigDecimal value = BsonNumbers.decimal(c);
                 if (value == null) {
                     yield Optional.empty();
                 }
-                String bound = isLong(value) ? sql.param(value.longValueExact(), "bigint") : sql.param(value, "numeric");
+                String bound = BsonNumbers.isLong(value) ? sql.param(value.longValueExact(), "bigint") : sql.param(value, "numeric");
                 // numeric NaN sorts above every number in PostgreSQL but matches no range in MongoDB
                 boolean numericColumn = scope.rows().column(path.first()).orElseThrow().type() == ColumnType.NUMERIC;
                 String notNaN = op.equals("=") || !numericColumn ? "" : " AND " + col + " <> 'NaN'";
@@ -358,24 +356,6 @@ final class MatchTranslator {
         return any(scope, path, x -> "(" + isString(x) + " AND " + stringValue(x) + " ~ " + p + ")", true);
     }
 
-    private static BsonRegularExpression regexOf(BsonValue v, BsonValue options, String where) {
-        String flags = "";
-        if (options != null) {
-            if (!options.isString()) {
-                throw PipelineException.malformed(where, "$options must be a string");
-            }
-            flags = options.asString().getValue();
-        }
-        if (v.isString()) {
-            return new BsonRegularExpression(v.asString().getValue(), flags);
-        }
-        if (v.isRegularExpression()) {
-            return new BsonRegularExpression(v.asRegularExpression().getPattern(),
-                    v.asRegularExpression().getOptions() + flags);
-        }
-        throw PipelineException.malformed(where, "$regex needs a string or a regular expression");
-    }
-
     private String type(FieldPath path, BsonValue spec, Scope scope, String where) {
         List<BsonValue> wanted = spec.isArray() ? spec.asArray().getValues() : List.of(spec);
         if (wanted.isEmpty()) {
@@ -383,7 +363,7 @@ final class MatchTranslator {
         }
         List<Function<String, String>> tests = new ArrayList<>();
         for (BsonValue w : wanted) {
-            tests.add(typeTest(w, path, scope, where));
+            tests.add(TypeTests.of(w, path, scope, where));
         }
         return any(scope, path, x -> {
             List<String> or = new ArrayList<>();
@@ -392,69 +372,6 @@ final class MatchTranslator {
             }
             return "(" + String.join(" OR ", or) + ")";
         }, true);
-    }
-
-    private Function<String, String> typeTest(BsonValue w, FieldPath path, Scope scope, String where) {
-        String name = w.isString() ? w.asString().getValue() : w.isNumber() ? switch (w.asNumber().intValue()) {
-            case 1 -> "double";
-            case 2 -> "string";
-            case 3 -> "object";
-            case 4 -> "array";
-            case 5 -> "binData";
-            case 7 -> "objectId";
-            case 8 -> "bool";
-            case 9 -> "date";
-            case 10 -> "null";
-            case 11 -> "regex";
-            case 16 -> "int";
-            case 17 -> "timestamp";
-            case 18 -> "long";
-            case 19 -> "decimal";
-            case -1 -> "minKey";
-            case 127 -> "maxKey";
-            default -> "#" + w.asNumber().intValue();
-        } : null;
-        if (name == null) {
-            throw PipelineException.malformed(where, "$type needs a type name or number");
-        }
-        int rankOf = switch (name) {
-            case "string" -> BsonSql.STRING;
-            case "object" -> BsonSql.OBJECT;
-            case "array" -> BsonSql.ARRAY;
-            case "binData" -> BsonSql.BINARY;
-            case "objectId" -> BsonSql.OBJECT_ID;
-            case "bool" -> BsonSql.BOOLEAN;
-            case "date" -> BsonSql.DATE;
-            case "null" -> BsonSql.NULL;
-            case "regex" -> BsonSql.REGEX;
-            case "timestamp" -> BsonSql.TIMESTAMP;
-            case "minKey" -> BsonSql.MIN_KEY;
-            case "maxKey" -> BsonSql.MAX_KEY;
-            default -> -1;
-        };
-        if (rankOf > 0) {
-            return x -> "(" + rank(x, BsonSql.MISSING) + " = " + rankOf + ")";
-        }
-        switch (name) {
-            case "number":
-                return BsonSql::isNumber;
-            case "decimal":
-                return BsonSql::isDecimal;
-            case "int", "long", "double": {
-                // relaxed Extended JSON writes int, long and most doubles as plain numbers; the column registry
-                // knows which numeric type a top-level field has had
-                Optional<String> single = scope.rawRows() && path.isTopLevel()
-                        ? scope.rows().singleNumericType(path.first()) : Optional.empty();
-                if (single.isEmpty()) {
-                    throw PipelineException.unsupported(where, "$type '" + name + "' is only supported on a top-level "
-                            + "field of an imported collection whose numbers all had one BSON type");
-                }
-                boolean match = single.get().equals(name);
-                return x -> match ? "(" + isNumber(x) + " AND NOT " + BsonSql.isDecimal(x) + ")" : "false";
-            }
-            default:
-                throw PipelineException.unsupported(where, "$type '" + name + "' is not supported");
-        }
     }
 
     private String mod(FieldPath path, BsonValue v, Scope scope, String where) {
@@ -472,55 +389,11 @@ final class MatchTranslator {
     }
 
     private String number(BsonValue c, String where) {
-        BigDecimal value = decimal(c);
+        BigDecimal value = BsonNumbers.decimal(c);
         if (value == null) {
             throw PipelineException.unsupported(where, "comparison with NaN or Infinity is not supported");
         }
         return sql.param(value, "numeric");
     }
 
-    static BigDecimal decimal(BsonValue c) {
-        return switch (c.getBsonType()) {
-            case INT32 -> BigDecimal.valueOf(c.asInt32().getValue());
-            case INT64 -> BigDecimal.valueOf(c.asInt64().getValue());
-            case DOUBLE -> Double.isFinite(c.asDouble().getValue()) ? new BigDecimal(Double.toString(c.asDouble().getValue())) : null;
-            case DECIMAL128 -> decimal128(c.asDecimal128().getValue());
-            default -> null;
-        };
-    }
-
-    private static BigDecimal decimal128(org.bson.types.Decimal128 d) {
-        if (!d.isFinite()) {
-            return null;
-        }
-        try {
-            return d.bigDecimalValue();
-        } catch (ArithmeticException negativeZero) {
-            return BigDecimal.ZERO;
-        }
-    }
-
-    /** MongoDB truthiness of a constant ($exists: 0 means false). */
-    private static boolean truthy(BsonValue v) {
-        if (v.isBoolean()) {
-            return v.asBoolean().getValue();
-        }
-        if (v.isNumber()) {
-            return v.asNumber().doubleValue() != 0;
-        }
-        return !v.isNull();
-    }
-
-    private static boolean isLong(BigDecimal v) {
-        try {
-            v.longValueExact();
-            return true;
-        } catch (ArithmeticException e) {
-            return false;
-        }
-    }
-
-    static String typeName(BsonValue v) {
-        return v.getBsonType() == BsonType.DOCUMENT ? "document" : v.getBsonType().name().toLowerCase().replace('_', ' ');
-    }
 }

@@ -1,5 +1,8 @@
 package io.mongopgsync.query;
 
+import org.bson.BsonRegularExpression;
+import org.bson.BsonValue;
+
 /**
  * Rewrites a MongoDB (PCRE) regular expression into a PostgreSQL ARE with the same matches, or refuses it. Only
  * constructs whose meaning is the same in both are kept; the rest are rewritten ({@code \d}, {@code \w} and
@@ -141,5 +144,24 @@ final class RegexTranslator {
                 }
                 throw PipelineException.unsupported(where, "regular expression escape \\" + c + " is not supported");
         }
+    }
+
+    /** A $regex operand with its $options (or a BSON regular expression with its own flags). */
+    static BsonRegularExpression regexOf(BsonValue v, BsonValue options, String where) {
+        String flags = "";
+        if (options != null) {
+            if (!options.isString()) {
+                throw PipelineException.malformed(where, "$options must be a string");
+            }
+            flags = options.asString().getValue();
+        }
+        if (v.isString()) {
+            return new BsonRegularExpression(v.asString().getValue(), flags);
+        }
+        if (v.isRegularExpression()) {
+            return new BsonRegularExpression(v.asRegularExpression().getPattern(),
+                    v.asRegularExpression().getOptions() + flags);
+        }
+        throw PipelineException.malformed(where, "$regex needs a string or a regular expression");
     }
 }
