@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
 @Component("syncApi")
 public class SyncApi {
 
-    private static final List<String> HISTORY_STATUSES = List.of("in_progress", "completed", "failed");
+    private static final List<String> HISTORY_STATUSES = List.of("in_progress", "completed", "failed", "cancelled");
 
     private final DataSourceService sources;
     private final SyncService syncs;

@@ -52,7 +52,7 @@ public final class CollectionRun {
     /** Documents the team's own steps dropped in this attempt. */
     long droppedByStep;
 
-    /** Outcome: null while running, then "completed" or "failed". */
+    /** Outcome: null while running, then "completed", "failed" or "cancelled". */
     String status;
     String error;
 
@@ -115,6 +115,18 @@ public final class CollectionRun {
 
     public long synced() {
         return synced;
+    }
+
+    /**
+     * Rows of this run that are in the live table: all of a completed run; of an incremental run that stopped,
+     * the batches it had merged (each is committed on its own); none of a full run that stopped, whose shadow
+     * table was dropped.
+     */
+    public long syncedIntoLiveTable() {
+        if ("completed".equals(status) || mode == SyncType.INCREMENTAL) {
+            return synced;
+        }
+        return 0;
     }
 
     public long failed() {

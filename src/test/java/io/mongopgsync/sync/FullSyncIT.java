@@ -206,7 +206,7 @@ class FullSyncIT {
         assertThat(cancel.status()).isEqualTo(202);
         assertThat(cancel.json().get("jobId").asLong()).isEqualTo(job);
         assertThat(sync.job(id, job).get("status").asText()).isEqualTo("cancelled");
-        assertThat(status.get("syncStatus").asText()).isEqualTo("failed");
+        assertThat(status.get("syncStatus").asText()).isEqualTo("cancelled");
         assertThat(status.get("syncErrorMessage").asText()).containsIgnoringCase("cancel");
         assertThat(count(id, "slow")).isEqualTo(300);
         assertThat(jdbc.sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'dra_mongodb' AND tablename LIKE '\\_mps\\_shadow%'")
