@@ -44,6 +44,8 @@ public final class CollectionRun {
     Instant startedAt;
     ObjectNode metadata;
     String lastSyncField;
+    /** incrementalBy objectIdInserts: new documents are found by their ObjectId _id (lastSyncField is _id). */
+    boolean insertsOnly;
     BsonValue watermarkFrom;
     BsonValue watermarkSeen;
     long incrementalRunsSinceFull;

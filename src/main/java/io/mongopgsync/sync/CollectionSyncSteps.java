@@ -74,7 +74,8 @@ public class CollectionSyncSteps {
             run.metadata = json.createObjectNode();
             run.transforms = transforms.forCollection(run.source.name(), run.collection);
             run.table = tableOf(run);
-            run.lastSyncField = run.config.lastSyncField(run.collection);
+            run.insertsOnly = run.config.insertsOnly(run.collection);
+            run.lastSyncField = run.insertsOnly ? "_id" : run.config.lastSyncField(run.collection);
             modes.decide(run);
             report.recordTransforms(run);
             run.historyId = history.start(run.source.id(), run.job.id(), run.collection, run.table, run.mode,
