@@ -54,7 +54,8 @@ export async function renderSourcePage(main, id) {
       <div class="section-head"><h3 id="history-title">History</h3>
         <label>Status <select id="history-status">
           <option value="">all</option><option value="completed">completed</option>
-          <option value="failed">failed</option><option value="in_progress">in progress</option></select></label></div>
+          <option value="failed">failed</option><option value="cancelled">cancelled</option>
+          <option value="in_progress">in progress</option></select></label></div>
       <div class="table-wrap"><table class="history">
         <caption class="visually-hidden">Sync history, newest first</caption>
         <thead><tr><th scope="col">Collection</th><th scope="col">Type</th><th scope="col">Status</th>
