@@ -41,12 +41,12 @@ function draw(canvas, config) {
 export function runsOf(history) {
   const runs = new Map();
   for (const h of history) {
-    if (h.status === 'in_progress' || !h.completed_at) continue;
-    const key = h.job_id ?? `h${h.id}`;
-    const run = runs.get(key) || { start: h.started_at, end: h.completed_at, rows: 0, failed: false };
-    if (h.started_at < run.start) run.start = h.started_at;
-    if (h.completed_at > run.end) run.end = h.completed_at;
-    run.rows += Number(h.records_synced) || 0;
+    if (h.status === 'in_progress' || !h.completedAt) continue;
+    const key = h.jobId ?? `h${h.id}`;
+    const run = runs.get(key) || { start: h.startedAt, end: h.completedAt, rows: 0, failed: false };
+    if (h.startedAt < run.start) run.start = h.startedAt;
+    if (h.completedAt > run.end) run.end = h.completedAt;
+    run.rows += Number(h.recordsSynced) || 0;
     run.failed = run.failed || h.status === 'failed';
     runs.set(key, run);
   }

@@ -130,7 +130,7 @@ export function sourceState(source, extra = {}) {
   if (job && job.status === 'queued') return { key: 'queued', label: 'queued' };
   const stream = extra.stream;
   if (stream && stream.state && /^(streaming|running|live)$/i.test(stream.state)) return { key: 'streaming', label: 'streaming' };
-  if (job && job.status === 'cancelled') return { key: 'cancelled', label: 'cancelled' };
+  if ((job && job.status === 'cancelled') || source.syncStatus === 'cancelled') return { key: 'cancelled', label: 'cancelled' };
   if (source.syncStatus === 'failed' || (job && job.status === 'failed')) return { key: 'failed', label: 'failed' };
   if (source.syncStatus === 'completed' || source.lastSyncAt) return { key: 'completed', label: 'completed' };
   if (source.syncStatus === 'in_progress') return { key: 'running', label: 'running' };

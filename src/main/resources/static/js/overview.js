@@ -86,7 +86,7 @@ export function renderFigures(main, metrics) {
   const d = metrics.last24h || {};
   const items = [['data sources', metrics.dataSources && metrics.dataSources.total],
     ['jobs queued', metrics.jobs && metrics.jobs.queued], ['jobs running', metrics.jobs && metrics.jobs.running],
-    ['rows synced (24 h)', d.records_synced], ['rows rejected (24 h)', d.records_failed],
-    ['collection runs failed (24 h)', d.collections_failed]];
+    ['rows synced (24 h)', d.recordsSynced], ['rows rejected (24 h)', d.recordsFailed],
+    ['collection runs failed (24 h)', d.collectionsFailed]];
   setHtml(el, items.map(([k, v]) => `<div class="figure"><b>${esc(num(v))}</b><span>${esc(k)}</span></div>`).join(''));
 }

@@ -54,7 +54,8 @@ export async function renderSourcePage(main, id) {
       <div class="section-head"><h3 id="history-title">History</h3>
         <label>Status <select id="history-status">
           <option value="">all</option><option value="completed">completed</option>
-          <option value="failed">failed</option><option value="in_progress">in progress</option></select></label></div>
+          <option value="failed">failed</option><option value="cancelled">cancelled</option>
+          <option value="in_progress">in progress</option></select></label></div>
       <div class="table-wrap"><table class="history">
         <caption class="visually-hidden">Sync history, newest first</caption>
         <thead><tr><th scope="col">Collection</th><th scope="col">Type</th><th scope="col">Status</th>
@@ -135,9 +136,9 @@ export function updateSourcePage() {
     <div><dt>Last sync</dt><dd>${timeTag(source.lastSyncAt)}</dd></div>
     <div><dt>Rows imported</dt><dd>${num(source.totalRecordsSynced)}</dd></div>
     <div><dt>Schedule</dt><dd class="schedule-words">${schedule}</dd></div>
-    <div><dt>Job</dt><dd>${job ? `${esc(job.status)} ${esc(job.sync_type || job.syncType || '')} job ${esc(job.id)}` : 'none'}</dd></div>`);
+    <div><dt>Job</dt><dd>${job ? `${esc(job.status)} ${esc(job.syncType || '')} job ${esc(job.id)}` : 'none'}</dd></div>`);
 
-  const error = source.syncStatus === 'failed' ? (status.sync_error_message || source.syncErrorMessage) : null;
+  const error = source.syncStatus === 'failed' ? (status.syncErrorMessage || source.syncErrorMessage) : null;
   const errorBox = main.querySelector('.last-error');
   errorBox.hidden = !error;
   errorBox.querySelector('pre').textContent = error || '';
@@ -195,17 +196,17 @@ async function loadHistory() {
 }
 
 function historyRow(h) {
-  const m = h.sync_metadata || {};
+  const m = h.syncMetadata || {};
   const notes = [m.modeReason, (m.typeConflicts || []).length ? `type conflicts: ${m.typeConflicts.map(c => c.field).join(', ')}` : '',
-    h.error_message].filter(Boolean);
-  const ms = m.durationMs ?? (h.completed_at ? new Date(h.completed_at) - new Date(h.started_at) : null);
+    h.errorMessage].filter(Boolean);
+  const ms = m.durationMs ?? (h.completedAt ? new Date(h.completedAt) - new Date(h.startedAt) : null);
   return `<tr data-history-id="${h.id}" data-status="${esc(h.status)}">
-    <td data-label="Collection">${esc(h.collection_name)}</td><td data-label="Type">${esc(m.mode || h.sync_type)}</td>
+    <td data-label="Collection">${esc(h.collectionName)}</td><td data-label="Type">${esc(m.mode || h.syncType)}</td>
     <td data-label="Status"><span class="badge badge-${esc(h.status === 'in_progress' ? 'running' : h.status)}">${esc(h.status.replace('_', ' '))}</span></td>
-    <td class="n" data-label="Rows">${num(h.records_synced)}</td><td class="n" data-label="Rejected">${num(h.records_failed)}</td>
-    <td data-label="Started">${timeTag(h.started_at)}</td>
-    <td class="n" data-label="Duration">${h.completed_at ? esc(duration(ms)) : '—'}</td>
-    <td class="notes${h.error_message ? ' error' : ''}"${notes.length ? ' data-label="Notes"' : ''}>${esc(notes.join(' · '))}</td></tr>`;
+    <td class="n" data-label="Rows">${num(h.recordsSynced)}</td><td class="n" data-label="Rejected">${num(h.recordsFailed)}</td>
+    <td data-label="Started">${timeTag(h.startedAt)}</td>
+    <td class="n" data-label="Duration">${h.completedAt ? esc(duration(ms)) : '—'}</td>
+    <td class="notes${h.errorMessage ? ' error' : ''}"${notes.length ? ' data-label="Notes"' : ''}>${esc(notes.join(' · '))}</td></tr>`;
 }
 
 async function loadDetails() {
@@ -219,7 +220,7 @@ async function loadDetails() {
     })]);
   if (id !== page.id) return;
   page.chartHistory = history.items;
-  const finished = history.items.some(h => h.completed_at);
+  const finished = history.items.some(h => h.completedAt);
   page.main.querySelector('.runs-empty').hidden = finished;
   page.main.querySelector('#runs-chart').parentElement.hidden = !finished;
   if (finished) drawRunsChart(page.main.querySelector('#runs-chart'), history.items);
@@ -228,7 +229,7 @@ async function loadDetails() {
 
 function renderCollections(tables, history, rejects) {
   const latest = new Map();
-  for (const h of history) if (!latest.has(h.collection_name) && h.status !== 'in_progress') latest.set(h.collection_name, h);
+  for (const h of history) if (!latest.has(h.collectionName) && h.status !== 'in_progress') latest.set(h.collectionName, h);
   const names = [...new Set([...tables.map(t => t.collection), ...latest.keys()])].sort();
   const box = page.main.querySelector('.collections');
   const open = new Set([...box.querySelectorAll('details[open]')].map(d => d.dataset.collection));
@@ -243,7 +244,7 @@ function renderCollections(tables, history, rejects) {
   setHtml(box, withheld + names.map(name => {
     const table = tables.find(t => t.collection === name);
     const run = latest.get(name);
-    const m = (run && run.sync_metadata) || {};
+    const m = (run && run.syncMetadata) || {};
     const conflicts = m.typeConflicts || [];
     const renamed = Object.entries(m.renamedFields || {});
     const own = rejects.filter(r => r.collectionName === name);
@@ -252,7 +253,7 @@ function renderCollections(tables, history, rejects) {
       own.length ? `${own.length} rejected` : '', run && run.status === 'failed' ? 'last run failed' : ''].filter(Boolean).join(' · ');
     return `<details data-collection="${esc(name)}"${open.has(name) ? ' open' : ''}>
       <summary><b>${esc(name)}</b> <span class="muted">${esc(summary)}</span></summary>
-      ${run && run.error_message ? `<p class="error">${esc(run.error_message)}</p>` : ''}
+      ${run && run.errorMessage ? `<p class="error">${esc(run.errorMessage)}</p>` : ''}
       ${table ? `<div class="table-wrap"><table><caption class="visually-hidden">Columns of ${esc(table.table)}</caption>
         <thead><tr><th scope="col">Field</th><th scope="col">Column</th><th scope="col">Type</th><th scope="col">BSON types seen</th></tr></thead>
         <tbody>${table.columns.map(c => `<tr><td>${esc(c.field)}</td><td><code>${esc(c.column)}</code></td>

@@ -133,11 +133,23 @@ public class DataSourceApi {
         inEffect.put("batchSize", effective.batchSize());
         inEffect.put("incremental", effective.incremental());
         inEffect.put("lastSyncField", effective.lastSyncField());
+        inEffect.put("incrementalBy", config.incrementalBy() == null ? SyncConfig.BY_LAST_SYNC_FIELD : config.incrementalBy());
         inEffect.put("parallelism", effective.parallelism());
         inEffect.put("sampleSize", effective.sampleSize());
         inEffect.put("fullSyncEvery", effective.fullSyncEvery() == 0 ? null : effective.fullSyncEvery());
         inEffect.put("initialSync", !Boolean.FALSE.equals(config.initialSync()));
         inEffect.put("collections", Map.of("include", effective.include(), "exclude", effective.exclude()));
+        // each configured collection with what applies to it, its own settings merged over the source's
+        Map<String, Object> perCollection = new LinkedHashMap<>();
+        config.collectionSettings().keySet().forEach(name -> {
+            Map<String, Object> settings = new LinkedHashMap<>();
+            boolean insertsOnly = effective.insertsOnly(name);
+            settings.put("incrementalBy", effective.incrementalBy(name));
+            settings.put("lastSyncField", insertsOnly ? "_id" : effective.lastSyncField(name));
+            settings.put("included", effective.wants(name));
+            perCollection.put(name, settings);
+        });
+        inEffect.put("collectionSettings", perCollection);
         body.put("effective", inEffect);
         return body;
     }

@@ -28,7 +28,7 @@ import org.springframework.stereotype.Component;
 @Component("syncApi")
 public class SyncApi {
 
-    private static final List<String> HISTORY_STATUSES = List.of("in_progress", "completed", "failed");
+    private static final List<String> HISTORY_STATUSES = List.of("in_progress", "completed", "failed", "cancelled");
 
     private final DataSourceService sources;
     private final SyncService syncs;
@@ -101,11 +101,11 @@ public class SyncApi {
         var activeJob = jobs.active(sourceId);
         DataSourceRecord source = sources.get(sourceId);
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("data_source_id", source.id());
-        answer.put("sync_status", source.syncStatus());
-        answer.put("last_sync_at", source.lastSyncAt());
-        answer.put("total_records_synced", source.totalRecordsSynced());
-        answer.put("sync_error_message", source.syncErrorMessage());
+        answer.put("dataSourceId", source.id());
+        answer.put("syncStatus", source.syncStatus());
+        answer.put("lastSyncAt", source.lastSyncAt());
+        answer.put("totalRecordsSynced", source.totalRecordsSynced());
+        answer.put("syncErrorMessage", source.syncErrorMessage());
         answer.put("job", activeJob.map(this::job).orElse(null));
         List<Map<String, Object>> current = new ArrayList<>();
         for (SyncHistory.Row row : history.inProgress(source.id())) {
@@ -113,7 +113,7 @@ public class SyncApi {
             Map<String, Object> progress = new LinkedHashMap<>();
             progress.put("collection", row.collectionName());
             progress.put("table", row.tableName());
-            progress.put("sync_type", metadata.path("mode").asText(row.syncType()));
+            progress.put("syncType", metadata.path("mode").asText(row.syncType()));
             long processed = row.recordsSynced() + row.recordsFailed();
             progress.put("processed", processed);
             Long total = metadata.has("estimatedTotal") ? metadata.get("estimatedTotal").asLong() : null;
@@ -186,32 +186,32 @@ public class SyncApi {
     private Map<String, Object> historyRow(SyncHistory.Row r) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", r.id());
-        row.put("job_id", r.jobId());
-        row.put("collection_name", r.collectionName());
-        row.put("table_name", r.tableName());
-        row.put("sync_type", r.syncType());
+        row.put("jobId", r.jobId());
+        row.put("collectionName", r.collectionName());
+        row.put("tableName", r.tableName());
+        row.put("syncType", r.syncType());
         row.put("status", r.status());
-        row.put("records_synced", r.recordsSynced());
-        row.put("records_failed", r.recordsFailed());
-        row.put("started_at", r.startedAt());
-        row.put("completed_at", r.completedAt());
-        row.put("error_message", r.errorMessage());
-        row.put("sync_metadata", parse(r.syncMetadataJson()));
+        row.put("recordsSynced", r.recordsSynced());
+        row.put("recordsFailed", r.recordsFailed());
+        row.put("startedAt", r.startedAt());
+        row.put("completedAt", r.completedAt());
+        row.put("errorMessage", r.errorMessage());
+        row.put("syncMetadata", parse(r.syncMetadataJson()));
         return row;
     }
 
     private Map<String, Object> job(SyncJob j) {
         Map<String, Object> job = new LinkedHashMap<>();
         job.put("id", j.id());
-        job.put("sync_type", j.syncType().value());
+        job.put("syncType", j.syncType().value());
         job.put("trigger", j.trigger());
         job.put("status", j.status());
-        job.put("cancel_requested", j.cancelRequested());
-        job.put("created_at", j.createdAt());
-        job.put("started_at", j.startedAt());
-        job.put("finished_at", j.finishedAt());
-        job.put("error_message", j.errorMessage());
-        job.put("retry_of", j.retryOf());
+        job.put("cancelRequested", j.cancelRequested());
+        job.put("createdAt", j.createdAt());
+        job.put("startedAt", j.startedAt());
+        job.put("finishedAt", j.finishedAt());
+        job.put("errorMessage", j.errorMessage());
+        job.put("retryOf", j.retryOf());
         return job;
     }
 

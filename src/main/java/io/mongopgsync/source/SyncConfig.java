@@ -31,6 +31,7 @@ public record SyncConfig(
         Integer fullSyncEvery,
         Integer sampleSize,
         Boolean initialSync,
+        String incrementalBy,
         Map<String, CollectionSettings> collectionSettings) {
 
     public static final int MIN_BATCH = 100;
@@ -38,15 +39,21 @@ public record SyncConfig(
 
     static final Set<String> KEYS = Set.of("schedule", "scheduleTimeZone", "batchSize", "incremental",
             "lastSyncField", "collections", "parallelism", "fullSyncEvery", "sampleSize", "initialSync",
-            "collectionSettings");
+            "incrementalBy", "collectionSettings");
+
+    /** incrementalBy: documents whose lastSyncField is at or past the watermark (inserts and updates). */
+    public static final String BY_LAST_SYNC_FIELD = "lastSyncField";
+    /** incrementalBy: documents whose ObjectId {@code _id} is past the last one seen (inserts only). */
+    public static final String BY_OBJECT_ID_INSERTS = "objectIdInserts";
+    static final List<String> INCREMENTAL_BY = List.of(BY_LAST_SYNC_FIELD, BY_OBJECT_ID_INSERTS);
 
     /** Settings that one collection overrides. */
-    public record CollectionSettings(String lastSyncField) {
-        static final Set<String> KEYS = Set.of("lastSyncField");
+    public record CollectionSettings(String lastSyncField, String incrementalBy) {
+        static final Set<String> KEYS = Set.of("lastSyncField", "incrementalBy");
     }
 
     public static SyncConfig empty() {
-        return new SyncConfig(null, null, null, null, null, List.of(), List.of(), null, null, null, null, Map.of());
+        return new SyncConfig(null, null, null, null, null, List.of(), List.of(), null, null, null, null, null, Map.of());
     }
 
     /** Validates {@code node} (field names in errors start with {@code prefix}); returns null when it has errors. */
@@ -82,6 +89,7 @@ public record SyncConfig(
         Integer batchSize = FieldErrors.optionalInt(node, "batchSize", prefix, MIN_BATCH, MAX_BATCH, own);
         Boolean incremental = FieldErrors.optionalBoolean(node, "incremental", prefix, own);
         String lastSyncField = fieldPath(node, "lastSyncField", prefix, own);
+        String incrementalBy = incrementalBy(node, lastSyncField, prefix, own);
         Integer parallelism = FieldErrors.optionalInt(node, "parallelism", prefix, 1, 16, own);
         Integer fullSyncEvery = FieldErrors.optionalInt(node, "fullSyncEvery", prefix, 1, 100_000, own);
         Integer sampleSize = FieldErrors.optionalInt(node, "sampleSize", prefix, 10, 100_000, own);
@@ -114,7 +122,9 @@ public record SyncConfig(
                         continue;
                     }
                     FieldErrors.rejectUnknownKeys(e.getValue(), CollectionSettings.KEYS, p, own);
-                    perCollection.put(e.getKey(), new CollectionSettings(fieldPath(e.getValue(), "lastSyncField", p, own)));
+                    String field = fieldPath(e.getValue(), "lastSyncField", p, own);
+                    perCollection.put(e.getKey(),
+                            new CollectionSettings(field, incrementalBy(e.getValue(), field, p, own)));
                 }
             }
         }
@@ -123,7 +133,24 @@ public record SyncConfig(
             return null;
         }
         return new SyncConfig(schedule, zone, batchSize, incremental, lastSyncField, include, exclude, parallelism,
-                fullSyncEvery, sampleSize, initialSync, perCollection);
+                fullSyncEvery, sampleSize, initialSync, incrementalBy, perCollection);
+    }
+
+    /** One of {@link #INCREMENTAL_BY}; objectIdInserts has no watermark field, so a lastSyncField beside it is refused. */
+    private static String incrementalBy(JsonNode node, String lastSyncField, String prefix, FieldErrors errors) {
+        String value = FieldErrors.optionalText(node, "incrementalBy", prefix, 40, errors);
+        if (value == null) {
+            return null;
+        }
+        if (!INCREMENTAL_BY.contains(value)) {
+            errors.add(prefix + "incrementalBy", "must be one of " + INCREMENTAL_BY);
+            return null;
+        }
+        if (BY_OBJECT_ID_INSERTS.equals(value) && lastSyncField != null) {
+            errors.add(prefix + "lastSyncField", "is not used with incrementalBy " + BY_OBJECT_ID_INSERTS
+                    + " (new documents are found by their ObjectId _id); remove one of the two");
+        }
+        return value;
     }
 
     private static String fieldPath(JsonNode node, String key, String prefix, FieldErrors errors) {
@@ -173,11 +200,13 @@ public record SyncConfig(
         if (fullSyncEvery != null) out.put("fullSyncEvery", fullSyncEvery);
         if (sampleSize != null) out.put("sampleSize", sampleSize);
         if (initialSync != null) out.put("initialSync", initialSync);
+        putIfSet(out, "incrementalBy", incrementalBy);
         if (!collectionSettings.isEmpty()) {
             ObjectNode settings = out.putObject("collectionSettings");
             collectionSettings.forEach((name, s) -> {
                 ObjectNode one = settings.putObject(name);
                 putIfSet(one, "lastSyncField", s.lastSyncField());
+                putIfSet(one, "incrementalBy", s.incrementalBy());
             });
         }
         return out;

@@ -44,6 +44,8 @@ public final class CollectionRun {
     Instant startedAt;
     ObjectNode metadata;
     String lastSyncField;
+    /** incrementalBy objectIdInserts: new documents are found by their ObjectId _id (lastSyncField is _id). */
+    boolean insertsOnly;
     BsonValue watermarkFrom;
     BsonValue watermarkSeen;
     long incrementalRunsSinceFull;
@@ -61,7 +63,7 @@ public final class CollectionRun {
     /** Why the attempts stopped early: the failed system did not come back within sync.retry.outage-wait. */
     String outage;
 
-    /** Outcome: null while running, then "completed" or "failed". */
+    /** Outcome: null while running, then "completed", "failed" or "cancelled". */
     String status;
     String error;
 
@@ -126,6 +128,18 @@ public final class CollectionRun {
 
     public long synced() {
         return synced;
+    }
+
+    /**
+     * Rows of this run that are in the live table: all of a completed run; of an incremental run that stopped,
+     * the batches it had merged (each is committed on its own); none of a full run that stopped, whose shadow
+     * table was dropped.
+     */
+    public long syncedIntoLiveTable() {
+        if ("completed".equals(status) || mode == SyncType.INCREMENTAL) {
+            return synced;
+        }
+        return 0;
     }
 
     public long failed() {

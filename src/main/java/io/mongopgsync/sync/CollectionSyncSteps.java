@@ -76,7 +76,8 @@ public class CollectionSyncSteps {
             run.metadata = json.createObjectNode();
             run.transforms = transforms.forCollection(run.source.name(), run.collection);
             run.table = tableOf(run);
-            run.lastSyncField = run.config.lastSyncField(run.collection);
+            run.insertsOnly = run.config.insertsOnly(run.collection);
+            run.lastSyncField = run.insertsOnly ? "_id" : run.config.lastSyncField(run.collection);
             modes.decide(run);
             report.recordTransforms(run);
             run.historyId = history.start(run.source.id(), run.job.id(), run.collection, run.table, run.mode,
@@ -164,12 +165,20 @@ public class CollectionSyncSteps {
                 run.droppedByStep > 0 ? ", " + run.droppedByStep + " dropped by steps" : "");
     }
 
-    /** The collection failed for good: drop the shadow (the live table stays as it was) and record why. */
+    /**
+     * The collection failed for good, or was cancelled: drop the shadow (the live table stays as it was) and
+     * record why.
+     */
     public void fail(@ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run,
                      @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable failure) {
         run.closeCursor();
-        recovery.awaitPostgresBeforeRecording(run, failure);
-        String message = report.describe(run, failure);
+        CancelledException stop = RunReport.cancellation(failure);
+        boolean cancelled = stop != null && stop.byRequest();
+        if (!cancelled) {
+            recovery.awaitPostgresBeforeRecording(run, failure);
+        }
+        String message = cancelled ? cancelMessage(run) : report.describe(run, failure);
+        String outcome = cancelled ? "cancelled" : "failed";
         if (run.shadow != null) {
             try {
                 tables.dropIfExists(run.schema, run.shadow);
@@ -181,22 +190,32 @@ public class CollectionSyncSteps {
             if (run.metadata != null) {
                 run.metadata.put("attempts", run.attempts);
             }
-            history.finish(run.historyId, "failed", run.synced, run.failed, message,
+            history.finish(run.historyId, outcome, run.synced, run.failed, message,
                     run.metadata == null ? "{}" : report.finalMetadata(run).toString());
         }
-        run.status = "failed";
+        run.status = outcome;
         run.error = message;
         if (run.startedAt != null) {
             metrics.collectionFinished(run.source.name(), run.collection, run.mode, run.status, run.synced, run.failed,
                     Duration.between(run.startedAt, Instant.now()));
             events.collectionEnded(run);
         }
-        if (RunReport.cancellation(failure) != null) {
+        if (stop != null) {
             log.info("Sync of {}.{} stopped: {}", run.source.name(), run.collection, message);
         } else {
             log.warn("Sync of {}.{} failed after {} attempt(s): {}", run.source.name(), run.collection, run.attempts,
                     message, failure);
         }
+    }
+
+    /** What a cancel left of the collection's table, in the history row. */
+    static String cancelMessage(CollectionRun run) {
+        if (run.mode == SyncType.INCREMENTAL) {
+            return "Cancelled by request; the " + run.synced + " changed rows merged before the cancel stay in the "
+                    + "table, the watermark stays where it was, so the next run reads them again";
+        }
+        return "Cancelled by request; the " + run.synced + " rows loaded so far were discarded with the shadow "
+                + "table; any table an earlier run imported stays as it was";
     }
 
     /**

@@ -35,6 +35,26 @@ public record EffectiveConfig(
         return own != null && own.lastSyncField() != null ? own.lastSyncField() : lastSyncField;
     }
 
+    /**
+     * How an incremental run of one collection finds new documents: its own incrementalBy; else by its own
+     * lastSyncField when it sets one; else the source's incrementalBy; else by lastSyncField.
+     */
+    public String incrementalBy(String collection) {
+        SyncConfig.CollectionSettings own = raw.collectionSettings().get(collection);
+        if (own != null && own.incrementalBy() != null) {
+            return own.incrementalBy();
+        }
+        if ((own != null && own.lastSyncField() != null) || raw.incrementalBy() == null) {
+            return SyncConfig.BY_LAST_SYNC_FIELD;
+        }
+        return raw.incrementalBy();
+    }
+
+    /** Whether new documents of the collection are found by their ObjectId {@code _id}: inserts only. */
+    public boolean insertsOnly(String collection) {
+        return SyncConfig.BY_OBJECT_ID_INSERTS.equals(incrementalBy(collection));
+    }
+
     /** Include list first (empty means all), then the exclude list; system collections never. */
     public boolean wants(String collection) {
         if (collection.startsWith("system.")) {

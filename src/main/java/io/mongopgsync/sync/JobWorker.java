@@ -143,7 +143,7 @@ public class JobWorker {
         if (leaseLost.contains(jobId)) {
             return "stopped: this instance lost the job's lease, another instance runs it again";
         }
-        return cancelRequested.contains(jobId) ? "cancelled by request" : null;
+        return cancelRequested.contains(jobId) ? CancelledException.BY_REQUEST : null;
     }
 
     public boolean isCancelled(long jobId) {

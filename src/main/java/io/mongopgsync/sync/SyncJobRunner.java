@@ -166,10 +166,11 @@ public class SyncJobRunner {
     /**
      * The job's outcome follows its collections: all completed means completed (even if a cancel came late);
      * stopped by shutdown means interrupted and queued again; a lost lease leaves the job to its new owner;
-     * otherwise cancelled or failed, naming the collections that failed.
+     * otherwise cancelled or failed, naming the collections that failed. The source's total counts only rows that
+     * reached a live table.
      */
     private void finish(SyncJob job, DataSourceRecord source, List<CollectionRun> runs) {
-        long synced = runs.stream().mapToLong(CollectionRun::synced).sum();
+        long synced = runs.stream().mapToLong(CollectionRun::syncedIntoLiveTable).sum();
         List<CollectionRun> failed = runs.stream().filter(r -> !"completed".equals(r.status)).toList();
         if (failed.isEmpty()) {
             outcomes.end(job, "completed", "completed", null, synced);
@@ -182,10 +183,8 @@ public class SyncJobRunner {
                     "interrupted: the service shut down while the sync ran", synced);
             events.jobEnded(job, source.name(), "interrupted", synced, "the service shut down while the sync ran");
         } else if (worker.isCancelled(job.id())) {
-            long done = runs.size() - failed.size();
-            String message = "Sync cancelled by request; " + done + " of " + runs.size()
-                    + " collections had completed, the others keep their previous tables";
-            outcomes.end(job, "cancelled", "failed", message, synced);
+            String message = cancelMessage(runs, failed);
+            outcomes.end(job, "cancelled", "cancelled", message, synced);
             events.jobEnded(job, source.name(), "cancelled", synced, message);
         } else {
             String message = "Sync failed for " + failed.size() + " of " + runs.size() + " collections: "
@@ -195,6 +194,25 @@ public class SyncJobRunner {
         }
         log.info("Sync job {} of '{}' ended: {} collections, {} rows, {} not completed", job.id(), source.name(),
                 runs.size(), synced, failed.size());
+    }
+
+    /** What a cancel left: which collections were swapped in before it, which keep their previous tables. */
+    static String cancelMessage(List<CollectionRun> runs, List<CollectionRun> notCompleted) {
+        StringBuilder message = new StringBuilder("Sync cancelled by request; ")
+                .append(runs.size() - notCompleted.size()).append(" of ").append(runs.size())
+                .append(" collections had completed and are in their tables");
+        List<String> failed = notCompleted.stream().filter(r -> "failed".equals(r.status()))
+                .map(r -> r.collection() + " (" + r.error() + ")").toList();
+        List<String> kept = notCompleted.stream().filter(r -> !"failed".equals(r.status()))
+                .map(CollectionRun::collection).toList();
+        if (!kept.isEmpty()) {
+            message.append("; stopped before completing, their tables keep what earlier runs imported: ")
+                    .append(String.join(", ", kept));
+        }
+        if (!failed.isEmpty()) {
+            message.append("; failed before the cancel: ").append(String.join("; ", failed));
+        }
+        return message.toString();
     }
 
     /** MongoDB could not even be listed: every collection imported before gets a failed history row. */

@@ -234,12 +234,12 @@ public class SyncMetrics {
                 + "count(*) FILTER (WHERE status = 'running') AS running FROM dra_sync_jobs").query().singleRow());
         out.put("last24h", jdbc.sql("""
                 SELECT count(DISTINCT job_id) AS runs,
-                       count(*) FILTER (WHERE status = 'completed') AS collections_completed,
-                       count(*) FILTER (WHERE status = 'failed') AS collections_failed,
-                       coalesce(sum(records_synced), 0) AS records_synced,
-                       coalesce(sum(records_failed), 0) AS records_failed,
+                       count(*) FILTER (WHERE status = 'completed') AS "collectionsCompleted",
+                       count(*) FILTER (WHERE status = 'failed') AS "collectionsFailed",
+                       coalesce(sum(records_synced), 0) AS "recordsSynced",
+                       coalesce(sum(records_failed), 0) AS "recordsFailed",
                        round(coalesce(avg(extract(epoch FROM completed_at - started_at)), 0)::numeric, 3)
-                           AS average_collection_seconds
+                           AS "averageCollectionSeconds"
                 FROM dra_mongodb_sync_history WHERE started_at > now() - interval '24 hours'
                 """).query().singleRow());
         out.put("rejectsTotal", jdbc.sql("SELECT count(*) FROM dra_mongodb_sync_rejects").query(Long.class).single());

@@ -95,7 +95,7 @@ public class SyncPreview {
                     BsonValue value = doc.get(c.field());
                     values.put(c.name(), value == null ? null : renderer.render(value, c.type()));
                 }
-                row.set("_source_document", parse(ExtendedJson.relaxed(doc)));
+                row.set("sourceDocument", parse(ExtendedJson.relaxed(doc)));
             }
             return answer;
         }

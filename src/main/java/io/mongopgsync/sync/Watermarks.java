@@ -2,11 +2,15 @@ package io.mongopgsync.sync;
 
 import io.mongopgsync.mapping.ExtendedJson;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.time.Instant;
 import org.bson.BsonDateTime;
 import org.bson.BsonDocument;
+import org.bson.BsonObjectId;
 import org.bson.BsonType;
 import org.bson.BsonValue;
+import org.bson.types.ObjectId;
 
 /**
  * Watermarks of incremental syncs: the highest value of a collection's lastSyncField that a run loaded.
@@ -15,6 +19,9 @@ import org.bson.BsonValue;
  * comes first, so that a few legacy strings cannot hide the dated changes.
  */
 public final class Watermarks {
+
+    /** How far back an ObjectId watermark starts the next run. */
+    public static final Duration OBJECT_ID_OVERLAP = Duration.ofMinutes(1);
 
     private Watermarks() {
     }
@@ -53,15 +60,24 @@ public final class Watermarks {
 
     /**
      * The watermark a run stores: the highest value loaded, but for dates never later than the run's start, so
-     * that a document changed while the run was reading is read again next time (upserts are idempotent).
+     * that a document changed while the run was reading is read again next time (upserts are idempotent). An
+     * ObjectId goes back to the first ObjectId of {@link #OBJECT_ID_OVERLAP} before its second (and never past the
+     * run's start): ObjectIds grow only per second and per client, so a document inserted by another client in the
+     * same moment may get a smaller one than the last seen; the next run reads that minute again.
      */
     public static BsonValue toStore(BsonValue highestLoaded, Instant runStart) {
         if (highestLoaded != null && highestLoaded.isDateTime()
                 && highestLoaded.asDateTime().getValue() > runStart.toEpochMilli()) {
             return new BsonDateTime(runStart.toEpochMilli());
         }
+        if (highestLoaded != null && highestLoaded.isObjectId()) {
+            long seconds = Math.min(highestLoaded.asObjectId().getValue().getTimestamp(), runStart.getEpochSecond())
+                    - OBJECT_ID_OVERLAP.toSeconds();
+            return new BsonObjectId(new ObjectId(ByteBuffer.allocate(12).putInt((int) Math.max(0, seconds)).array()));
+        }
         return highestLoaded;
     }
+
 
     public static String toJson(BsonValue value) {
         return ExtendedJson.canonicalValue(value);

@@ -94,8 +94,8 @@ class FullSyncBenchmark {
         long job = sync.trigger(source, "full");
         JsonNode status = sync.awaitIdle(source, Duration.ofMinutes(30));
         double seconds = (System.nanoTime() - started) / 1e9;
-        assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
-        long rows = sync.historyOfJob(source, job).get("people").get("records_synced").asLong();
+        assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
+        long rows = sync.historyOfJob(source, job).get("people").get("recordsSynced").asLong();
         assertThat(rows).isEqualTo(DOCUMENTS);
         return Math.round(rows / seconds);
     }

@@ -214,8 +214,8 @@ class DashboardBrowserIT {
         assertThat(row.getText()).contains("items").contains("20,000");
         wait.until(d -> "completed".equals(badge()));
         JsonNode status = sync.api().get("/api/data-sources/" + sourceId + "/sync-status").json();
-        assertThat(status.get("sync_status").asText()).isEqualTo("completed");
-        assertThat(status.get("total_records_synced").asLong()).isEqualTo(20_000);
+        assertThat(status.get("syncStatus").asText()).isEqualTo("completed");
+        assertThat(status.get("totalRecordsSynced").asLong()).isEqualTo(20_000);
         Browser.screenshot(browser, "sync-completed-source-page");
 
         browser.findElement(By.linkText("← All data sources")).click();
@@ -281,7 +281,7 @@ class DashboardBrowserIT {
         browser.findElement(By.cssSelector(".source-actions button[data-action='sync']")).click();
         waitUpTo(Duration.ofMinutes(1)).until(d -> "failed".equals(badge()));
         String apiError = sync.api().get("/api/data-sources/" + sourceId + "/sync-status").json()
-                .get("sync_error_message").asText();
+                .get("syncErrorMessage").asText();
         WebElement error = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector(".last-error pre")));
         assertThat(error.getText()).isEqualTo(apiError).contains("MongoDB unreachable");
@@ -481,7 +481,7 @@ class DashboardBrowserIT {
         assertThat(browser.findElement(By.id("login-error")).getText())
                 .isEqualTo("Your session ended (the token expired or was revoked). Sign in again.");
         assertThat(browser.executeScript("return sessionStorage.length")).isEqualTo(0L);
-        assertThat(sync.api().get("/api/data-sources/" + sourceId + "/sync-status").json().get("sync_status").asText())
+        assertThat(sync.api().get("/api/data-sources/" + sourceId + "/sync-status").json().get("syncStatus").asText())
                 .as("no sync was started").isEqualTo("pending");
         Browser.screenshot(browser, "login-after-revocation");
     }

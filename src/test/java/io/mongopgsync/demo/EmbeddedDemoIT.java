@@ -60,10 +60,10 @@ class EmbeddedDemoIT {
             JsonNode history = api.get("/api/data-sources/" + demoId + "/history").json().get("items");
             long customers = 0;
             for (JsonNode row : history) {
-                assertThat(row.get("records_failed").asLong()).isZero();
-                if (row.get("collection_name").asText().equals("customers")) {
-                    customers = row.get("records_synced").asLong();
-                    assertThat(row.get("sync_metadata").get("typeConflicts").findValuesAsText("field")).contains("loyaltyPoints");
+                assertThat(row.get("recordsFailed").asLong()).isZero();
+                if (row.get("collectionName").asText().equals("customers")) {
+                    customers = row.get("recordsSynced").asLong();
+                    assertThat(row.get("syncMetadata").get("typeConflicts").findValuesAsText("field")).contains("loyaltyPoints");
                 }
             }
             assertThat(customers).isEqualTo(2000);

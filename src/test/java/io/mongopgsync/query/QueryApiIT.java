@@ -59,7 +59,7 @@ class QueryApiIT {
         sync.trigger(sourceId, "full");
         sync.awaitIdle(sourceId, Duration.ofMinutes(3));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> api
-                .get("/api/data-sources/" + sourceId + "/sync-status").json().get("sync_status").asText().equals("completed"));
+                .get("/api/data-sources/" + sourceId + "/sync-status").json().get("syncStatus").asText().equals("completed"));
         // created after the import: answered by MongoDB
         db.getCollection("late").insertMany(many);
         db.getCollection("late_products").insertMany(List.of(new Document("_id", "ac3").append("name", "AC3 Phone").append("price", 200),

@@ -73,7 +73,7 @@ class QueryBenchmark {
         sync.awaitIdle(source, Duration.ofHours(1));
         double imported = seconds(t1);
         JsonNode status = sync.api().get("/api/data-sources/" + source + "/sync-status").json();
-        assertThat(status.get("history").get(0).get("records_synced").asLong()).as(status.toString()).isEqualTo(n);
+        assertThat(status.get("history").get(0).get("recordsSynced").asLong()).as(status.toString()).isEqualTo(n);
 
         System.out.printf("%nQuery benchmark: %,d documents on %s; generated in %.1f s, imported in %.1f s%n", n,
                 TestMongo.get().origin(), generated, imported);

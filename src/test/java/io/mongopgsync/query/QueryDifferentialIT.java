@@ -69,9 +69,9 @@ class QueryDifferentialIT {
             sync.awaitIdle(id, Duration.ofMinutes(3));
             // the job ends just before its source's status does
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !sync.api()
-                    .get("/api/data-sources/" + id + "/sync-status").json().get("sync_status").asText().equals("in_progress"));
+                    .get("/api/data-sources/" + id + "/sync-status").json().get("syncStatus").asText().equals("in_progress"));
             JsonNode status = sync.api().get("/api/data-sources/" + id + "/sync-status").json();
-            assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
+            assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
         }
     }
 

@@ -67,6 +67,31 @@ class SyncConfigApiIT {
         assertBadField(Map.of("scheduleTimeZone", "Mars/Olympus"), "scheduleTimeZone", "time zone");
         assertBadField(Map.of("collectionSettings", Map.of("orders", Map.of("lastSyncField", "$bad"))),
                 "collectionSettings.orders.lastSyncField", "field path");
+        assertBadField(Map.of("incrementalBy", "insertedAt"), "incrementalBy", "one of [lastSyncField, objectIdInserts]");
+        assertBadField(Map.of("collectionSettings", Map.of("clicks", Map.of("incrementalBy", "objectIdInserts",
+                "lastSyncField", "at"))), "collectionSettings.clicks.lastSyncField", "not used with incrementalBy");
+    }
+
+    @Test
+    void shouldShowTheCollectionSettingsInEffect() {
+        ApiClient.Response response = put(Map.of("incremental", true, "lastSyncField", "modifiedAt",
+                "collections", Map.of("exclude", List.of("audit")), "initialSync", false,
+                "collectionSettings", Map.of("orders", Map.of("lastSyncField", "meta.changedAt"),
+                        "clicks", Map.of("incrementalBy", "objectIdInserts"),
+                        "audit", Map.of("lastSyncField", "at"))));
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+
+        JsonNode effective = api.get("/api/data-sources/" + id + "/sync-config").json().get("effective");
+        assertThat(effective.get("incrementalBy").asText()).isEqualTo("lastSyncField");
+        JsonNode settings = effective.get("collectionSettings");
+        assertThat(settings).as(effective.toString()).isNotNull();
+        assertThat(settings.size()).isEqualTo(3);
+        assertThat(settings.get("orders").get("lastSyncField").asText()).isEqualTo("meta.changedAt");
+        assertThat(settings.get("orders").get("incrementalBy").asText()).isEqualTo("lastSyncField");
+        assertThat(settings.get("clicks").get("incrementalBy").asText()).isEqualTo("objectIdInserts");
+        assertThat(settings.get("clicks").get("lastSyncField").asText()).isEqualTo("_id");
+        assertThat(settings.get("audit").get("included").asBoolean()).isFalse();
+        assertThat(settings.get("orders").get("included").asBoolean()).isTrue();
     }
 
     @Test

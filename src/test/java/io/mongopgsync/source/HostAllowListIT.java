@@ -131,7 +131,7 @@ class HostAllowListIT {
     void shouldAcceptAllowedHostsAndSyncThem() {
         long id = sync.createSource("allowed", TestMongo.get().uri(database), database, Map.of());
         assertThat(api.post("/api/data-sources/" + id + "/test-connection", "").status()).isEqualTo(200);
-        assertThat(sync.syncAndWait(id, "full").get("sync_status").asText()).isEqualTo("completed");
+        assertThat(sync.syncAndWait(id, "full").get("syncStatus").asText()).isEqualTo("completed");
 
         ApiClient.Response wildcard = api.post("/api/data-sources", ApiClient.json(Map.of("name", "corp-" + database,
                 "connectionString", "mongodb://db1.corp.example:27017/x", "database", "x",
@@ -165,8 +165,8 @@ class HostAllowListIT {
         assertRefused(test, "127.0.0.1:" + probe.getLocalPort());
 
         var status = sync.syncAndWait(id, "full");
-        assertThat(status.get("sync_status").asText()).isEqualTo("failed");
-        assertThat(status.get("sync_error_message").asText()).contains("sync.mongo.allowed-hosts");
+        assertThat(status.get("syncStatus").asText()).isEqualTo("failed");
+        assertThat(status.get("syncErrorMessage").asText()).contains("sync.mongo.allowed-hosts");
         assertThat(probed.get()).isZero();
     }
 }

@@ -56,8 +56,8 @@ class KeyRotationIT {
 
     private static void assertSyncs(SyncClient sync, long sourceId) {
         JsonNode status = sync.syncAndWait(sourceId, "full");
-        assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
-        assertThat(status.get("sync_error_message").isNull()).as(status.toString()).isTrue();
+        assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
+        assertThat(status.get("syncErrorMessage").isNull()).as(status.toString()).isTrue();
     }
 
     @Test

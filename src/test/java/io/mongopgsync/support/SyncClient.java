@@ -97,8 +97,8 @@ public final class SyncClient {
     public Map<String, JsonNode> historyOfJob(long sourceId, long jobId) {
         Map<String, JsonNode> rows = new HashMap<>();
         for (JsonNode row : api.get("/api/data-sources/" + sourceId + "/history?limit=500").json().get("items")) {
-            if (row.get("job_id").asLong() == jobId) {
-                rows.put(row.get("collection_name").asText(), row);
+            if (row.get("jobId").asLong() == jobId) {
+                rows.put(row.get("collectionName").asText(), row);
             }
         }
         return rows;

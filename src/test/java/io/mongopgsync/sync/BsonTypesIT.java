@@ -50,7 +50,7 @@ class BsonTypesIT {
         String database = "types_" + UUID.randomUUID().toString().substring(0, 8);
         TestMongo.get().client().getDatabase(database).getCollection("all", BsonDocument.class).insertOne(doc);
         long id = sync.createSource("types", TestMongo.get().uri(database), database, Map.of());
-        assertThat(sync.syncAndWait(id, "full").get("sync_status").asText()).isEqualTo("completed");
+        assertThat(sync.syncAndWait(id, "full").get("syncStatus").asText()).isEqualTo("completed");
         String table = "dra_mongodb.\"" + sync.table(id, "all") + "\"";
         Map<String, Object> row = new java.util.HashMap<>(jdbc.sql("SELECT * FROM " + table).query().singleRow());
         jdbc.sql("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'dra_mongodb' "

@@ -52,7 +52,7 @@ class DatasetImportIT {
         sourceId = sync.createSource("datasets", TestMongo.get().uri(database), database, Map.of());
         jobId = sync.trigger(sourceId, "full");
         JsonNode status = sync.awaitIdle(sourceId, java.time.Duration.ofMinutes(3));
-        assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
+        assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
     }
 
     private String table(String collection) {
@@ -71,8 +71,8 @@ class DatasetImportIT {
             assertThat(count(name)).as(name).isEqualTo(documents.get(name).longValue());
             JsonNode row = history.get(name);
             assertThat(row.get("status").asText()).isEqualTo("completed");
-            assertThat(row.get("records_synced").asLong()).as(name).isEqualTo(documents.get(name).longValue());
-            assertThat(row.get("records_failed").asLong()).as(name).isZero();
+            assertThat(row.get("recordsSynced").asLong()).as(name).isEqualTo(documents.get(name).longValue());
+            assertThat(row.get("recordsFailed").asLong()).as(name).isZero();
         }
         assertThat(documents).containsEntry("products", 11).containsEntry("restaurant", 2548)
                 .containsEntry("books", 431).containsEntry("grades", 280).containsEntry("students", 200);
@@ -116,7 +116,7 @@ class DatasetImportIT {
             }
         }
         assertThat(notRated).isEqualTo(63);
-        JsonNode conflicts = sync.historyOfJob(sourceId, jobId).get("restaurant").get("sync_metadata").get("typeConflicts");
+        JsonNode conflicts = sync.historyOfJob(sourceId, jobId).get("restaurant").get("syncMetadata").get("typeConflicts");
         assertThat(conflicts.findValuesAsText("field")).contains("rating", "address");
     }
 

@@ -100,27 +100,27 @@ class FullSyncIT {
         long id = source(Map.of());
         JsonNode first = sync.syncAndWait(id, "full");
         assertThat(count(id, "items")).isEqualTo(500);
-        assertThat(first.get("total_records_synced").asLong()).isEqualTo(500);
-        java.time.Instant firstSync = java.time.Instant.parse(first.get("last_sync_at").asText());
+        assertThat(first.get("totalRecordsSynced").asLong()).isEqualTo(500);
+        java.time.Instant firstSync = java.time.Instant.parse(first.get("lastSyncAt").asText());
 
         db.getCollection("items").deleteMany(Filters.in("_id", 3, 7, 11));
         db.getCollection("items").insertOne(new Document("_id", 9999).append("name", "new"));
         JsonNode status = sync.syncAndWait(id, "full");
 
-        assertThat(status.get("sync_status").asText()).isEqualTo("completed");
+        assertThat(status.get("syncStatus").asText()).isEqualTo("completed");
         assertThat(count(id, "items")).isEqualTo(498);
         assertThat(jdbc.sql("SELECT count(*) FROM " + qualified(id, "items") + " WHERE _id IN ('3', '7', '11')")
                 .query(Long.class).single()).isZero();
         assertThat(jdbc.sql("SELECT name FROM " + qualified(id, "items") + " WHERE _id = '9999'")
                 .query(String.class).single()).isEqualTo("new");
-        assertThat(status.get("total_records_synced").asLong()).isEqualTo(500 + 498);
-        assertThat(java.time.Instant.parse(status.get("last_sync_at").asText())).isAfter(firstSync);
+        assertThat(status.get("totalRecordsSynced").asLong()).isEqualTo(500 + 498);
+        assertThat(java.time.Instant.parse(status.get("lastSyncAt").asText())).isAfter(firstSync);
         JsonNode history = status.get("history");
         assertThat(history.get(0).get("id").asLong()).isGreaterThan(history.get(1).get("id").asLong());
-        assertThat(history.get(0).get("records_synced").asLong()).isEqualTo(498);
+        assertThat(history.get(0).get("recordsSynced").asLong()).isEqualTo(498);
         JsonNode second = api.get("/api/data-sources/" + id + "/history?limit=1&offset=1").json();
         assertThat(second.get("total").asLong()).isEqualTo(2);
-        assertThat(second.get("items").get(0).get("records_synced").asLong()).isEqualTo(500);
+        assertThat(second.get("items").get(0).get("recordsSynced").asLong()).isEqualTo(500);
         assertThat(api.get("/api/data-sources/" + id + "/history?limit=0").status()).isEqualTo(400);
     }
 
@@ -150,11 +150,11 @@ class FullSyncIT {
         done.set(true);
         reader.join();
 
-        assertThat(status.get("sync_status").asText()).isEqualTo("completed");
+        assertThat(status.get("syncStatus").asText()).isEqualTo("completed");
         assertThat(errors).isEmpty();
         assertThat(seen).isSubsetOf(20_000L, 15_000L).contains(20_000L);
         assertThat(count(id, "big")).isEqualTo(15_000);
-        assertThat(sync.historyOfJob(id, job).get("big").get("records_synced").asLong()).isEqualTo(15_000);
+        assertThat(sync.historyOfJob(id, job).get("big").get("recordsSynced").asLong()).isEqualTo(15_000);
     }
 
     @Test
@@ -187,12 +187,12 @@ class FullSyncIT {
         long job = sync.trigger(id, "full");
         JsonNode status = sync.awaitIdle(id, Duration.ofMinutes(1));
 
-        assertThat(status.get("sync_status").asText()).isEqualTo("failed");
-        assertThat(status.get("sync_error_message").asText()).contains("MongoDB unreachable").contains("connection refused");
+        assertThat(status.get("syncStatus").asText()).isEqualTo("failed");
+        assertThat(status.get("syncErrorMessage").asText()).contains("MongoDB unreachable").contains("connection refused");
         assertThat(sync.job(id, job).get("status").asText()).isEqualTo("failed");
         JsonNode row = sync.historyOfJob(id, job).get("kept");
         assertThat(row.get("status").asText()).isEqualTo("failed");
-        assertThat(row.get("error_message").asText()).contains("unreachable");
+        assertThat(row.get("errorMessage").asText()).contains("unreachable");
         assertThat(count(id, "kept")).isEqualTo(50);
     }
 
@@ -206,8 +206,8 @@ class FullSyncIT {
         assertThat(cancel.status()).isEqualTo(202);
         assertThat(cancel.json().get("jobId").asLong()).isEqualTo(job);
         assertThat(sync.job(id, job).get("status").asText()).isEqualTo("cancelled");
-        assertThat(status.get("sync_status").asText()).isEqualTo("failed");
-        assertThat(status.get("sync_error_message").asText()).containsIgnoringCase("cancel");
+        assertThat(status.get("syncStatus").asText()).isEqualTo("cancelled");
+        assertThat(status.get("syncErrorMessage").asText()).containsIgnoringCase("cancel");
         assertThat(count(id, "slow")).isEqualTo(300);
         assertThat(jdbc.sql("SELECT count(*) FROM pg_tables WHERE schemaname = 'dra_mongodb' AND tablename LIKE '\\_mps\\_shadow%'")
                 .query(Long.class).single()).isZero();
@@ -244,12 +244,12 @@ class FullSyncIT {
                 .isEqualTo("1");
         assertThat(jdbc.sql("SELECT score FROM " + table + " WHERE _id = '303'").query(String.class).optional()).isEmpty();
         JsonNode row = sync.historyOfJob(id, job).get("scores");
-        assertThat(row.get("records_synced").asLong()).isEqualTo(304);
-        assertThat(row.get("records_failed").asLong()).isZero();
-        JsonNode conflict = row.get("sync_metadata").get("typeConflicts").get(0);
+        assertThat(row.get("recordsSynced").asLong()).isEqualTo(304);
+        assertThat(row.get("recordsFailed").asLong()).isZero();
+        JsonNode conflict = row.get("syncMetadata").get("typeConflicts").get(0);
         assertThat(conflict.get("field").asText()).isEqualTo("score");
         assertThat(conflict.get("bsonTypes")).extracting(JsonNode::asText).contains("int", "double", "string", "object");
-        assertThat(row.get("sync_metadata").get("schemaChanges").findValuesAsText("change")).contains("widened");
+        assertThat(row.get("syncMetadata").get("schemaChanges").findValuesAsText("change")).contains("widened");
     }
 
     @Test
@@ -324,7 +324,7 @@ class FullSyncIT {
         assertThat(row.get("amount")).isEqualTo("12345678901234567890.123456789");
         assertThat(row.get("nested")).isEqualTo("x\uFFFDy");
         assertThat((String) row.get("source_date")).contains("$numberLong");
-        JsonNode metadata = sync.historyOfJob(id, job).get("odd").get("sync_metadata");
+        JsonNode metadata = sync.historyOfJob(id, job).get("odd").get("syncMetadata");
         assertThat(metadata.get("valueRules").get("nulCharactersReplaced").asLong()).isEqualTo(2);
         assertThat(metadata.get("valueRules").get("datesOutOfRange").asLong()).isEqualTo(1);
     }
@@ -339,10 +339,10 @@ class FullSyncIT {
         long job = sync.trigger(id, "full");
         JsonNode status = sync.awaitIdle(id, Duration.ofMinutes(1));
 
-        assertThat(status.get("sync_status").asText()).isEqualTo("completed");
+        assertThat(status.get("syncStatus").asText()).isEqualTo("completed");
         JsonNode row = sync.historyOfJob(id, job).get("mixed");
-        assertThat(row.get("records_synced").asLong()).isEqualTo(1);
-        assertThat(row.get("records_failed").asLong()).isEqualTo(1);
+        assertThat(row.get("recordsSynced").asLong()).isEqualTo(1);
+        assertThat(row.get("recordsFailed").asLong()).isEqualTo(1);
         JsonNode rejects = api.get("/api/data-sources/" + id + "/rejects").json();
         assertThat(rejects).hasSize(1);
         assertThat(rejects.get(0).get("reason").asText()).contains("_id");
@@ -374,7 +374,7 @@ class FullSyncIT {
 
         JsonNode status = sync.syncAndWait(id, "full");
 
-        assertThat(status.get("sync_status").asText()).isEqualTo("completed");
+        assertThat(status.get("syncStatus").asText()).isEqualTo("completed");
         assertThat(jdbc.sql("SELECT count(*) FROM public." + viewName).query(Long.class).single()).isEqualTo(2);
         assertThat(jdbc.sql("SELECT obj_description(CAST(? AS regclass), 'pg_class')").param("public." + viewName)
                 .query(String.class).single()).isEqualTo("people by email");
@@ -406,11 +406,11 @@ class FullSyncIT {
         sync.awaitIdle(id, Duration.ofMinutes(1));
 
         List<JsonNode> rows = new ArrayList<>(sync.historyOfJob(id, job).values());
-        rows.sort(java.util.Comparator.comparing(r -> r.get("started_at").asText()));
+        rows.sort(java.util.Comparator.comparing(r -> r.get("startedAt").asText()));
         assertThat(rows).hasSize(3);
         for (int i = 1; i < rows.size(); i++) {
-            assertThat(java.time.Instant.parse(rows.get(i).get("started_at").asText()))
-                    .isAfterOrEqualTo(java.time.Instant.parse(rows.get(i - 1).get("completed_at").asText()));
+            assertThat(java.time.Instant.parse(rows.get(i).get("startedAt").asText()))
+                    .isAfterOrEqualTo(java.time.Instant.parse(rows.get(i - 1).get("completedAt").asText()));
         }
     }
 
@@ -471,7 +471,7 @@ class FullSyncIT {
         assertThat(current.get("total").asLong()).isEqualTo(30_000);
         assertThat(current.get("percent").asDouble())
                 .isCloseTo(current.get("processed").asLong() * 100.0 / 30_000, org.assertj.core.data.Offset.offset(0.1));
-        assertThat(during[0].get("sync_status").asText()).isEqualTo("in_progress");
+        assertThat(during[0].get("syncStatus").asText()).isEqualTo("in_progress");
     }
 
     @Test
@@ -485,8 +485,8 @@ class FullSyncIT {
         JsonNode status = sync.syncAndWait(id, "full");
         JsonNode again = sync.syncAndWait(id, "full");
 
-        assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
-        assertThat(again.get("sync_status").asText()).as(again.toString()).isEqualTo("completed");
+        assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
+        assertThat(again.get("syncStatus").asText()).as(again.toString()).isEqualTo("completed");
         assertThat(count(id, "user")).isEqualTo(1);
         assertThat(count(id, "user_profile")).isEqualTo(1);
     }
@@ -520,9 +520,9 @@ class FullSyncIT {
         long job = sync.trigger(id, "full");
         JsonNode status = sync.awaitIdle(id, Duration.ofMinutes(1));
 
-        assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
+        assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
         assertThat(sync.columns(id, "wide")).hasSize(1000);
-        JsonNode metadata = sync.historyOfJob(id, job).get("wide").get("sync_metadata");
+        JsonNode metadata = sync.historyOfJob(id, job).get("wide").get("syncMetadata");
         assertThat(metadata.get("fieldsOnlyInSourceDocument").get("count").asInt()).isEqualTo(100);
         assertThat(jdbc.sql("SELECT (_source_document ->> 'day_1099')::int FROM " + qualified(id, "wide"))
                 .query(Integer.class).single()).isEqualTo(1099);
@@ -536,7 +536,7 @@ class FullSyncIT {
 
         org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(1)).until(() ->
                 "failed".equals(sync.historyOfJob(id, job).get("contested").get("status").asText()));
-        assertThat(sync.historyOfJob(id, job).get("contested").get("error_message").asText()).contains("lease");
+        assertThat(sync.historyOfJob(id, job).get("contested").get("errorMessage").asText()).contains("lease");
         assertThat(count(id, "contested")).isEqualTo(300);
         jdbc.sql("UPDATE dra_sync_jobs SET status = 'failed', finished_at = now() WHERE id = ?").param(job).update();
     }

@@ -113,13 +113,13 @@ class IncrementalSyncIT {
         long job = sync.trigger(id, "incremental");
         JsonNode status = sync.awaitIdle(id, Duration.ofMinutes(1));
 
-        assertThat(status.get("sync_status").asText()).isEqualTo("completed");
+        assertThat(status.get("syncStatus").asText()).isEqualTo("completed");
         JsonNode row = sync.historyOfJob(id, job).get("orders");
-        assertThat(row.get("sync_type").asText()).isEqualTo("incremental");
-        assertThat(row.get("records_synced").asLong()).isEqualTo(10);
-        assertThat(row.get("sync_metadata").get("mode").asText()).isEqualTo("incremental");
-        assertThat(row.get("sync_metadata").get("deletes").asText()).contains("not detected");
-        assertThat(row.get("sync_metadata").get("watermark").get("field").asText()).isEqualTo("updatedAt");
+        assertThat(row.get("syncType").asText()).isEqualTo("incremental");
+        assertThat(row.get("recordsSynced").asLong()).isEqualTo(10);
+        assertThat(row.get("syncMetadata").get("mode").asText()).isEqualTo("incremental");
+        assertThat(row.get("syncMetadata").get("deletes").asText()).contains("not detected");
+        assertThat(row.get("syncMetadata").get("watermark").get("field").asText()).isEqualTo("updatedAt");
         assertThat(tableRows(id)).isEqualTo(mongoRows()).hasSize(1000);
         assertThat(jdbc.sql("SELECT count(*) FROM " + table(id) + " WHERE status = 'shipped'").query(Long.class).single())
                 .isEqualTo(10);
@@ -135,7 +135,7 @@ class IncrementalSyncIT {
         long job = sync.trigger(id, "incremental");
         sync.awaitIdle(id, Duration.ofMinutes(1));
 
-        assertThat(sync.historyOfJob(id, job).get("orders").get("records_synced").asLong()).isEqualTo(1);
+        assertThat(sync.historyOfJob(id, job).get("orders").get("recordsSynced").asLong()).isEqualTo(1);
         assertThat(tableStatuses(id)).containsEntry("5000", "late").hasSize(1001);
     }
 
@@ -152,14 +152,14 @@ class IncrementalSyncIT {
         sync.awaitIdle(id, Duration.ofMinutes(1));
 
         JsonNode row = sync.historyOfJob(id, job).get("orders");
-        assertThat(row.get("records_synced").asLong()).isEqualTo(2);
+        assertThat(row.get("recordsSynced").asLong()).isEqualTo(2);
         assertThat(jdbc.sql("SELECT coupon FROM " + table(id) + " WHERE _id = '2000'").query(String.class).single())
                 .isEqualTo("WELCOME");
         assertThat(jdbc.sql("SELECT amount FROM " + table(id) + " WHERE _id = '1'").query(String.class).single())
                 .isEqualTo("unknown");
         assertThat(jdbc.sql("SELECT amount FROM " + table(id) + " WHERE _id = '999'").query(String.class).single())
                 .isEqualTo("999");
-        assertThat(row.get("sync_metadata").get("schemaChanges").findValuesAsText("change")).contains("added", "widened");
+        assertThat(row.get("syncMetadata").get("schemaChanges").findValuesAsText("change")).contains("added", "widened");
         assertThat(sync.columns(id, "orders")).containsEntry("coupon", "coupon");
     }
 
@@ -171,9 +171,9 @@ class IncrementalSyncIT {
         sync.awaitIdle(id, Duration.ofMinutes(1));
 
         JsonNode row = sync.historyOfJob(id, job).get("orders");
-        assertThat(row.get("sync_type").asText()).isEqualTo("full");
-        assertThat(row.get("sync_metadata").get("modeReason").asText()).contains("no imported table yet");
-        assertThat(row.get("records_synced").asLong()).isEqualTo(1000);
+        assertThat(row.get("syncType").asText()).isEqualTo("full");
+        assertThat(row.get("syncMetadata").get("modeReason").asText()).contains("no imported table yet");
+        assertThat(row.get("recordsSynced").asLong()).isEqualTo(1000);
     }
 
     @Test
@@ -185,8 +185,8 @@ class IncrementalSyncIT {
         sync.awaitIdle(id, Duration.ofMinutes(1));
 
         JsonNode row = sync.historyOfJob(id, job).get("orders");
-        assertThat(row.get("sync_type").asText()).isEqualTo("full");
-        assertThat(row.get("sync_metadata").get("modeReason").asText()).contains("modifiedOn");
+        assertThat(row.get("syncType").asText()).isEqualTo("full");
+        assertThat(row.get("syncMetadata").get("modeReason").asText()).contains("modifiedOn");
     }
 
     @Test
@@ -197,7 +197,7 @@ class IncrementalSyncIT {
         for (int run = 0; run < 3; run++) {
             long job = sync.trigger(id, "incremental");
             sync.awaitIdle(id, Duration.ofMinutes(1));
-            types.add(sync.historyOfJob(id, job).get("orders").get("sync_type").asText());
+            types.add(sync.historyOfJob(id, job).get("orders").get("syncType").asText());
         }
         assertThat(types).containsExactly("incremental", "incremental", "full");
     }
@@ -214,8 +214,8 @@ class IncrementalSyncIT {
         sync.awaitIdle(id, Duration.ofMinutes(1));
 
         JsonNode row = sync.historyOfJob(id, job).get("orders");
-        assertThat(row.get("sync_type").asText()).isEqualTo("incremental");
-        assertThat(row.get("records_synced").asLong()).isEqualTo(1);
+        assertThat(row.get("syncType").asText()).isEqualTo("incremental");
+        assertThat(row.get("recordsSynced").asLong()).isEqualTo(1);
         assertThat(tableStatuses(id)).containsEntry("7", "paid");
     }
 
@@ -244,7 +244,7 @@ class IncrementalSyncIT {
 
         JsonNode status = sync.syncAndWait(id, "incremental");
 
-        assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
+        assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
         assertThat(jdbc.sql("SELECT note FROM " + table(id) + " WHERE _id = '1'").query(String.class).single())
                 .isEqualTo("fragile");
         assertThat(jdbc.sql("SELECT note FROM " + table(id) + " WHERE _id = '2'").query(String.class).single())
@@ -263,7 +263,7 @@ class IncrementalSyncIT {
 
         JsonNode status = sync.syncAndWait(id, "incremental");
 
-        assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
+        assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
         assertThat(jdbc.sql("SELECT amount FROM public." + view + " WHERE _id = '3'").query(String.class).single())
                 .isEqualTo("n/a");
         assertThat(jdbc.sql("SELECT amount FROM public." + view + " WHERE _id = '4'").query(String.class).single())
@@ -289,12 +289,12 @@ class IncrementalSyncIT {
         long failedJob = sync.trigger(id, "incremental");
         JsonNode status = sync.awaitIdle(id, Duration.ofMinutes(1));
 
-        assertThat(status.get("sync_status").asText()).isEqualTo("failed");
-        assertThat(status.get("sync_error_message").asText()).contains("1 of 2 collections").contains("orders")
+        assertThat(status.get("syncStatus").asText()).isEqualTo("failed");
+        assertThat(status.get("syncErrorMessage").asText()).contains("1 of 2 collections").contains("orders")
                 .contains(view);
         Map<String, JsonNode> rows = sync.historyOfJob(id, failedJob);
         assertThat(rows.get("orders").get("status").asText()).isEqualTo("failed");
-        assertThat(rows.get("orders").get("sync_metadata").has("watermark")).isFalse();
+        assertThat(rows.get("orders").get("syncMetadata").has("watermark")).isFalse();
         assertThat(rows.get("customers").get("status").asText()).isEqualTo("completed");
         assertThat(jdbc.sql("SELECT name FROM dra_mongodb.\"" + sync.table(id, "customers") + "\"").query(String.class)
                 .single()).isEqualTo("Ada L.");
@@ -305,7 +305,7 @@ class IncrementalSyncIT {
         long retry = sync.trigger(id, "incremental");
         sync.awaitIdle(id, Duration.ofMinutes(1));
 
-        assertThat(sync.historyOfJob(id, retry).get("orders").get("records_synced").asLong()).isEqualTo(1);
+        assertThat(sync.historyOfJob(id, retry).get("orders").get("recordsSynced").asLong()).isEqualTo(1);
         assertThat(jdbc.sql("SELECT amount FROM " + table(id) + " WHERE _id = '5'").query(String.class).single())
                 .isEqualTo("unknown");
     }

@@ -59,10 +59,10 @@ class LargeCollectionIT {
             Duration took = Duration.between(start, Instant.now());
 
             assertThat(service.isAlive()).as(service.logTail()).isTrue();
-            assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
+            assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
             JsonNode row = sync.historyOfJob(id, job).get("events");
-            assertThat(row.get("records_synced").asLong()).isEqualTo(DOCUMENTS);
-            assertThat(row.get("records_failed").asLong()).isZero();
+            assertThat(row.get("recordsSynced").asLong()).isEqualTo(DOCUMENTS);
+            assertThat(row.get("recordsFailed").asLong()).isZero();
             String table = "dra_mongodb.\"" + sync.table(id, "events") + "\"";
             assertThat(TestPostgres.get().queryLong(jdbcUrl, "SELECT count(*) FROM " + table)).isEqualTo(DOCUMENTS);
             assertThat(TestPostgres.get().queryLong(jdbcUrl, "SELECT count(*) FROM " + table + " WHERE score = 'n/a'"))

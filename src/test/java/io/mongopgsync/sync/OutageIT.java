@@ -106,11 +106,11 @@ class OutageIT {
         mongoProxy.resetConnections();
         JsonNode status = sync.awaitIdle(sourceId, Duration.ofMinutes(3));
 
-        assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
+        assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
         JsonNode row = sync.historyOfJob(sourceId, job).get("items");
         assertThat(row.get("status").asText()).isEqualTo("completed");
-        assertThat(row.get("records_synced").asLong()).isEqualTo(DOCUMENTS);
-        assertThat(row.get("sync_metadata").get("attempts").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(row.get("recordsSynced").asLong()).isEqualTo(DOCUMENTS);
+        assertThat(row.get("syncMetadata").get("attempts").asInt()).isGreaterThanOrEqualTo(2);
         assertThat(rows(sync, sourceId)).isEqualTo(DOCUMENTS);
     }
 
@@ -130,10 +130,10 @@ class OutageIT {
                 service.api().get("/api/data-sources/" + sourceId + "/sync-status").status() == 200);
         JsonNode status = sync.awaitIdle(sourceId, Duration.ofMinutes(3));
 
-        assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
+        assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
         JsonNode row = sync.historyOfJob(sourceId, job).get("items");
         assertThat(row.get("status").asText()).as(row.toString()).isEqualTo("completed");
-        assertThat(row.get("records_synced").asLong()).isEqualTo(DOCUMENTS);
+        assertThat(row.get("recordsSynced").asLong()).isEqualTo(DOCUMENTS);
         assertThat(rows(sync, sourceId)).isEqualTo(DOCUMENTS);
         assertThat(TestPostgres.get().queryLong(jdbcUrl, "SELECT count(*) FROM pg_tables WHERE schemaname = 'dra_mongodb'"
                 + " AND tablename LIKE '\\_mps\\_shadow\\_%'")).as("no shadow table left behind").isZero();
@@ -158,10 +158,10 @@ class OutageIT {
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 service.api().get("/api/data-sources/" + sourceId + "/sync-status").status() == 200);
         JsonNode status = sync.awaitIdle(sourceId, Duration.ofMinutes(1));
-        assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("failed");
+        assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("failed");
         JsonNode row = sync.historyOfJob(sourceId, job).get("items");
         assertThat(row.get("status").asText()).isEqualTo("failed");
-        assertThat(row.get("error_message").asText())
+        assertThat(row.get("errorMessage").asText())
                 .startsWith("PostgreSQL connection")
                 .contains("while copying " + database + ".items into dra_mongodb.")
                 .contains("PostgreSQL did not answer again within 15 s");
@@ -169,7 +169,7 @@ class OutageIT {
 
         // nothing is left half-done: the next sync completes
         sync.trigger(sourceId, "full");
-        assertThat(sync.awaitIdle(sourceId, Duration.ofMinutes(3)).get("sync_status").asText()).isEqualTo("completed");
+        assertThat(sync.awaitIdle(sourceId, Duration.ofMinutes(3)).get("syncStatus").asText()).isEqualTo("completed");
         assertThat(rows(sync, sourceId)).isEqualTo(DOCUMENTS);
     }
 

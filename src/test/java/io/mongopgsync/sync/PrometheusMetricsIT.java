@@ -84,7 +84,7 @@ class PrometheusMetricsIT {
     @Test
     void shouldShowThePerSourceMetersAfterASync() {
         double before = Instant.now().getEpochSecond();
-        assertThat(sync.syncAndWait(id, "full").get("sync_status").asText()).isEqualTo("completed");
+        assertThat(sync.syncAndWait(id, "full").get("syncStatus").asText()).isEqualTo("completed");
         metrics.refresh(); // what the metrics-refresh route does every sync.metrics.refresh-interval
 
         String scrape = scrape();

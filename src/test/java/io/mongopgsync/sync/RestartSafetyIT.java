@@ -64,17 +64,17 @@ class RestartSafetyIT {
             SyncClient sync = new SyncClient(second.api());
             JsonNode status = sync.awaitIdle(sourceId, Duration.ofMinutes(3));
 
-            assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
+            assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
             JsonNode crashed = sync.job(sourceId, crashedJob);
             assertThat(crashed.get("status").asText()).isEqualTo("failed");
-            assertThat(crashed.get("error_message").asText()).contains("interrupted");
+            assertThat(crashed.get("errorMessage").asText()).contains("interrupted");
             JsonNode retry = second.api().get("/api/data-sources/" + sourceId + "/jobs").json().get(0);
-            assertThat(retry.get("retry_of").asLong()).isEqualTo(crashedJob);
+            assertThat(retry.get("retryOf").asLong()).isEqualTo(crashedJob);
             assertThat(retry.get("trigger").asText()).isEqualTo("retry");
             assertThat(retry.get("status").asText()).isEqualTo("completed");
             JsonNode crashedHistory = sync.historyOfJob(sourceId, crashedJob).get("items");
             assertThat(crashedHistory.get("status").asText()).isEqualTo("failed");
-            assertThat(crashedHistory.get("error_message").asText()).contains("interrupted");
+            assertThat(crashedHistory.get("errorMessage").asText()).contains("interrupted");
             assertThat(queryLong(jdbcUrl, "SELECT count(*) FROM dra_mongodb.\"" + sync.table(sourceId, "items") + "\""))
                     .isEqualTo(60_000);
         }

@@ -53,11 +53,11 @@ class RetryIT {
             proxy.cutConnections();
             JsonNode status = sync.awaitIdle(id, Duration.ofMinutes(2));
 
-            assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
+            assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
             JsonNode row = sync.historyOfJob(id, job).get("items");
             assertThat(row.get("status").asText()).isEqualTo("completed");
-            assertThat(row.get("records_synced").asLong()).isEqualTo(30_000);
-            assertThat(row.get("sync_metadata").get("attempts").asInt()).isEqualTo(2);
+            assertThat(row.get("recordsSynced").asLong()).isEqualTo(30_000);
+            assertThat(row.get("syncMetadata").get("attempts").asInt()).isEqualTo(2);
             assertThat(jdbc.sql("SELECT count(*) FROM dra_mongodb.\"" + sync.table(id, "items") + "\"")
                     .query(Long.class).single()).isEqualTo(30_000);
         }

@@ -81,7 +81,7 @@ class ViewsOverImportedTablesIT {
                 .append("phone", "556"));
         JsonNode status = sync.syncAndWait(id, "full");
 
-        assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
+        assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
         assertThat(count("SELECT count(*) FROM " + table)).isEqualTo(3);
         assertThat(count("SELECT count(*) FROM public." + v + "_email")).isEqualTo(2);
         assertThat(text("SELECT label FROM public." + v + "_email LIMIT 1")).isEqualTo("has email?");

@@ -39,6 +39,19 @@ class WatermarksTest {
     }
 
     @Test
+    void shouldStartAnObjectIdWatermarkAMinuteBeforeTheLastIdSeenAndNeverAfterTheRunsStart() {
+        Instant start = Instant.parse("2026-01-01T00:00:00Z");
+        org.bson.types.ObjectId seen = new org.bson.types.ObjectId(java.util.Date.from(start.minusSeconds(3600)), 77);
+        BsonValue stored = Watermarks.toStore(new org.bson.BsonObjectId(seen), start);
+        assertThat(stored.asObjectId().getValue().getTimestamp()).isEqualTo(seen.getTimestamp() - 60);
+        assertThat(stored.asObjectId().getValue()).isLessThan(seen);
+        org.bson.types.ObjectId ahead = new org.bson.types.ObjectId(java.util.Date.from(start.plusSeconds(600)), 1);
+        assertThat(Watermarks.toStore(new org.bson.BsonObjectId(ahead), start).asObjectId().getValue().getTimestamp())
+                .isEqualTo((int) start.getEpochSecond() - 60);
+        assertThat(Watermarks.fromJson(Watermarks.toJson(stored))).isEqualTo(stored);
+    }
+
+    @Test
     void shouldReadDottedPathsAndRoundTripThroughJson() {
         BsonDocument doc = BsonDocument.parse("{meta: {updatedAt: {$date: '2025-05-01T00:00:00Z'}}}");
         BsonValue value = Watermarks.extract(doc, "meta.updatedAt");

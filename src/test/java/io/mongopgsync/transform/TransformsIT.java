@@ -93,7 +93,7 @@ class TransformsIT {
         sourceId = created.json().get("id").asLong();
         jobId = sync.trigger(sourceId, "full");
         JsonNode status = sync.awaitIdle(sourceId, Duration.ofMinutes(3));
-        assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
+        assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
     }
 
     @AfterAll
@@ -117,8 +117,8 @@ class TransformsIT {
         assertThat(count("restaurant", "true")).isEqualTo(thai);
         assertThat(count("restaurant", "type_of_food <> 'Thai'")).isZero();
         JsonNode history = sync.historyOfJob(sourceId, jobId).get("restaurant");
-        assertThat(history.get("records_synced").asLong()).isEqualTo(thai);
-        JsonNode metadata = history.get("sync_metadata");
+        assertThat(history.get("recordsSynced").asLong()).isEqualTo(thai);
+        JsonNode metadata = history.get("syncMetadata");
         // documents the filter excludes were never read
         assertThat(metadata.get("documentsRead").asLong()).isEqualTo(thai);
         assertThat(metadata.get("transforms").get("filter").asText()).contains("Thai");
@@ -180,7 +180,7 @@ class TransformsIT {
         assertThat(count("grades", "reviewed = 'yes' AND NOT jsonb_exists(_source_document, 'class_id') AND student_id < 10"))
                 .isEqualTo(kept);
         JsonNode history = sync.historyOfJob(sourceId, jobId).get("grades");
-        assertThat(history.get("sync_metadata").get("documentsDroppedBySteps").asLong()).isEqualTo(280 - kept);
+        assertThat(history.get("syncMetadata").get("documentsDroppedBySteps").asLong()).isEqualTo(280 - kept);
         // a per-batch step that changes nothing keeps every document with its types
         assertThat(count("products", "true")).isEqualTo(11);
         assertThat(count("products", "_id IN ('ac3', 'ac7') OR _id ~ '^[0-9a-f]{24}$'")).isEqualTo(11);
@@ -219,7 +219,7 @@ class TransformsIT {
         JsonNode row = preview.get("rows").get(0);
         assertThat(row.get("values").get("outcode").asText()).isEqualTo("XXX");
         assertThat(row.get("values").get("postcode").asText()).hasSize(64);
-        assertThat(row.get("_source_document").has("address")).isFalse();
+        assertThat(row.get("sourceDocument").has("address")).isFalse();
         assertThat(count("restaurant", "true")).isEqualTo(rows);
         assertThat(jdbc.sql("SELECT count(*) FROM dra_mongodb_sync_rejects").query(Long.class).single()).isEqualTo(rejects);
 
@@ -244,7 +244,7 @@ class TransformsIT {
         long job = sync.trigger(sourceId, "incremental");
         sync.awaitIdle(sourceId, Duration.ofMinutes(2));
         JsonNode events = sync.historyOfJob(sourceId, job).get("events");
-        assertThat(events.get("sync_type").asText()).as(events.toString()).isEqualTo("incremental");
+        assertThat(events.get("syncType").asText()).as(events.toString()).isEqualTo("incremental");
         assertThat(jdbc.sql("SELECT _id FROM " + table("events") + " ORDER BY _id").query(String.class).list())
                 .containsExactly("1", "3");
         assertThat(jdbc.sql("SELECT email FROM " + table("events") + " WHERE _id = '3'").query(String.class).single())
@@ -263,8 +263,8 @@ class TransformsIT {
         long job = sync.trigger(sourceId, "incremental");
         sync.awaitIdle(sourceId, Duration.ofMinutes(2));
         JsonNode students = sync.historyOfJob(sourceId, job).get("students");
-        assertThat(students.get("sync_type").asText()).isEqualTo("full");
-        assertThat(students.get("sync_metadata").get("modeReason").asText()).contains("transforms changed");
+        assertThat(students.get("syncType").asText()).isEqualTo("full");
+        assertThat(students.get("syncMetadata").get("modeReason").asText()).contains("transforms changed");
         assertThat(count("students", "true")).isEqualTo(200);
     }
 
