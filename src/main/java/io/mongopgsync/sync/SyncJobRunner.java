@@ -196,7 +196,7 @@ public class SyncJobRunner {
                 runs.size(), synced, failed.size());
     }
 
-    /** What a cancel left: which collections were swapped in before it, which keep their previous tables. */
+    /** What a cancel left: which collections were swapped in before it, which were stopped, which had failed. */
     static String cancelMessage(List<CollectionRun> runs, List<CollectionRun> notCompleted) {
         StringBuilder message = new StringBuilder("Sync cancelled by request; ")
                 .append(runs.size() - notCompleted.size()).append(" of ").append(runs.size())
@@ -206,7 +206,7 @@ public class SyncJobRunner {
         List<String> kept = notCompleted.stream().filter(r -> !"failed".equals(r.status()))
                 .map(CollectionRun::collection).toList();
         if (!kept.isEmpty()) {
-            message.append("; stopped before completing, their tables keep what earlier runs imported: ")
+            message.append("; stopped before completing (their history rows say what stayed): ")
                     .append(String.join(", ", kept));
         }
         if (!failed.isEmpty()) {
