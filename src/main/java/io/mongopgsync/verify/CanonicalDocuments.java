@@ -28,9 +28,11 @@ public final class CanonicalDocuments {
     /** At most this many differing field paths are named per document. */
     static final int MAX_PATHS = 20;
 
+    /** Numbers exactly as written: 1.0 (a double) and 1 (an integer) are different values of a row. */
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS);
+            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+            .setNodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true));
 
     private CanonicalDocuments() {
     }
