@@ -63,7 +63,7 @@ class RoleMatrixIT {
             new Endpoint("GET", "/api/data-sources/{id}/rejects", NO_SOURCE + "/rejects", null, Least.OPERATOR, 404),
             new Endpoint("POST", "/api/data-sources/{id}/verify", NO_SOURCE + "/verify", "{\"mode\": \"quick\"}",
                     Least.OPERATOR, 404),
-            new Endpoint("GET", "/api/data-sources/{id}/verify/**", NO_SOURCE + "/verify/1", null, Least.VIEWER, 404),
+            new Endpoint("GET", "/api/data-sources/{id}/verify/{jobId}", NO_SOURCE + "/verify/1", null, Least.VIEWER, 404),
             new Endpoint("GET", "/api/metrics", "/api/metrics", null, Least.VIEWER, 200),
             new Endpoint("GET", "/api/me", "/api/me", null, Least.VIEWER, 200),
             new Endpoint("GET", "/api/tokens", "/api/tokens", null, Least.ADMIN, 200),
