@@ -31,22 +31,56 @@ public record SyncConfig(
         Integer fullSyncEvery,
         Integer sampleSize,
         Boolean initialSync,
-        Map<String, CollectionSettings> collectionSettings) {
+        Map<String, CollectionSettings> collectionSettings,
+        VerifySchedule verify) {
 
     public static final int MIN_BATCH = 100;
     public static final int MAX_BATCH = 10_000;
 
     static final Set<String> KEYS = Set.of("schedule", "scheduleTimeZone", "batchSize", "incremental",
             "lastSyncField", "collections", "parallelism", "fullSyncEvery", "sampleSize", "initialSync",
-            "collectionSettings");
+            "collectionSettings", "verify");
 
     /** Settings that one collection overrides. */
     public record CollectionSettings(String lastSyncField) {
         static final Set<String> KEYS = Set.of("lastSyncField");
     }
 
+    /** A verification on a schedule of its own: {@code mode} quick (the default) or full. */
+    public record VerifySchedule(String schedule, String mode) {
+        static final Set<String> KEYS = Set.of("schedule", "mode");
+
+        static VerifySchedule parse(JsonNode node, String prefix, FieldErrors errors) {
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            String field = prefix + "verify";
+            if (!node.isObject()) {
+                errors.add(field, "must be an object {schedule, mode}");
+                return null;
+            }
+            FieldErrors.rejectUnknownKeys(node, KEYS, field + ".", errors);
+            String schedule = FieldErrors.optionalText(node, "schedule", field + ".", 200, errors);
+            if (schedule == null || schedule.isBlank()) {
+                errors.add(field + ".schedule", "is required: a cron expression");
+            } else {
+                try {
+                    CronSchedules.toQuartz(schedule);
+                } catch (IllegalArgumentException e) {
+                    errors.add(field + ".schedule", e.getMessage());
+                }
+            }
+            String mode = FieldErrors.optionalText(node, "mode", field + ".", 10, errors);
+            if (mode != null && !mode.equals("quick") && !mode.equals("full")) {
+                errors.add(field + ".mode", "must be 'quick' or 'full', got '" + mode + "'");
+            }
+            return new VerifySchedule(schedule, mode == null ? "quick" : mode);
+        }
+    }
+
     public static SyncConfig empty() {
-        return new SyncConfig(null, null, null, null, null, List.of(), List.of(), null, null, null, null, Map.of());
+        return new SyncConfig(null, null, null, null, null, List.of(), List.of(), null, null, null, null, Map.of(),
+                null);
     }
 
     /** Validates {@code node} (field names in errors start with {@code prefix}); returns null when it has errors. */
@@ -118,12 +152,13 @@ public record SyncConfig(
                 }
             }
         }
+        VerifySchedule verify = VerifySchedule.parse(node.get("verify"), prefix, own);
         if (!own.isEmpty()) {
             own.forEach(errors::add);
             return null;
         }
         return new SyncConfig(schedule, zone, batchSize, incremental, lastSyncField, include, exclude, parallelism,
-                fullSyncEvery, sampleSize, initialSync, perCollection);
+                fullSyncEvery, sampleSize, initialSync, perCollection, verify);
     }
 
     private static String fieldPath(JsonNode node, String key, String prefix, FieldErrors errors) {
@@ -179,6 +214,9 @@ public record SyncConfig(
                 ObjectNode one = settings.putObject(name);
                 putIfSet(one, "lastSyncField", s.lastSyncField());
             });
+        }
+        if (verify != null) {
+            out.putObject("verify").put("schedule", verify.schedule()).put("mode", verify.mode());
         }
         return out;
     }
