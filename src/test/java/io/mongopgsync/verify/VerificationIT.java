@@ -190,6 +190,9 @@ class VerificationIT {
         assertThat(status.get("drift").asBoolean()).isTrue();
         assertThat(status.get("driftCollections")).extracting(JsonNode::asText).containsExactly("items", "products");
         assertThat(sync.api().get("/api/data-sources/" + sourceId).json().get("drift").asBoolean()).isTrue();
+        String sourceName = sync.api().get("/api/data-sources/" + sourceId).json().get("name").asText();
+        assertThat(sync.api().get("/actuator/prometheus").body())
+                .contains("mongo_pg_sync_verify_drift{collection=\"items\",source=\"" + sourceName + "\"} 18.0");
 
         JsonNode repaired = verify(sourceId, Map.of("mode", "full", "repair", true, "collections", List.of("items")));
         JsonNode repair = reports(repaired).get("items").get("repair");
@@ -226,7 +229,7 @@ class VerificationIT {
     }
 
     @Test
-    void shouldRefuseAnInvalidRequestAndAnUnknownJob() {
+    void shouldRefuseAnInvalidRequestAnUnknownJobAndAVerificationBesideASync() {
         sync = new SyncClient(new ApiClient(port));
         MongoDatabase db = freshDatabase();
         db.getCollection("items").insertOne(new Document("_id", 1));
@@ -237,5 +240,13 @@ class VerificationIT {
         assertThat(bad.body()).contains("mode").contains("repair").contains("other");
         assertThat(sync.api().get("/api/data-sources/" + sourceId + "/verify/999999").status()).isEqualTo(404);
         assertThat(sync.api().post("/api/data-sources/" + sourceId + "/verify", "{}").status()).isEqualTo(400);
+
+        // the source's sync is queued or running: no verification beside it
+        long syncJob = sync.trigger(sourceId, "full");
+        ApiClient.Response busy = sync.api().post("/api/data-sources/" + sourceId + "/verify",
+                ApiClient.json(Map.of("mode", "full")));
+        assertThat(busy.status()).as(busy.toString()).isEqualTo(409);
+        assertThat(busy.json().get("message").asText()).contains("job " + syncJob);
+        sync.awaitIdle(sourceId, Duration.ofMinutes(1));
     }
 }
