@@ -214,6 +214,22 @@ class VerificationIT {
     }
 
     @Test
+    void shouldLeaveTheWatermarkToTheSyncsSoThatTheNextIncrementalRunStaysIncremental() {
+        sync = new SyncClient(new ApiClient(port));
+        MongoDatabase db = freshDatabase();
+        db.getCollection("orders").insertMany(List.of(
+                new Document("_id", 1).append("updatedAt", new java.util.Date(1_700_000_000_000L)),
+                new Document("_id", 2).append("updatedAt", new java.util.Date(1_700_000_100_000L))));
+        long sourceId = sync.createSource("verify-wm", TestMongo.get().uri(db.getName()), db.getName(), Map.of());
+        sync.syncAndWait(sourceId, "full");
+        verify(sourceId, Map.of("mode", "quick"));
+        long job = sync.trigger(sourceId, "incremental");
+        sync.awaitIdle(sourceId, Duration.ofMinutes(1));
+        JsonNode orders = sync.historyOfJob(sourceId, job).get("orders");
+        assertThat(orders.get("sync_metadata").get("mode").asText()).as(orders.toString()).isEqualTo("incremental");
+    }
+
+    @Test
     void shouldFindMissingAndDifferingDocumentsOfTheSampleInQuickMode() {
         MongoDatabase db = freshDatabase();
         long sourceId = importedSource(db);
