@@ -51,6 +51,43 @@ public final class CanonicalDocuments {
         }
     }
 
+    /** What stands for a value the collection's steps encrypt: a new ciphertext every run, compared by presence. */
+    static final String ENCRYPTED = "(encrypted)";
+
+    /**
+     * The tree with the values at these paths (dotted, through arrays element by element) replaced by
+     * {@link #ENCRYPTED} unless null: a value encrypted with a fresh nonce never equals the one stored.
+     */
+    public static JsonNode maskEncrypted(JsonNode tree, List<List<String>> paths) {
+        for (List<String> path : paths) {
+            mask(tree, path, 0);
+        }
+        return tree;
+    }
+
+    private static void mask(JsonNode node, List<String> path, int depth) {
+        if (node == null) {
+            return;
+        }
+        if (node.isArray()) {
+            node.forEach(element -> mask(element, path, depth));
+            return;
+        }
+        if (!node.isObject()) {
+            return;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode object = (com.fasterxml.jackson.databind.node.ObjectNode) node;
+        String key = path.get(depth);
+        JsonNode value = object.get(key);
+        if (depth == path.size() - 1) {
+            if (value != null && !value.isNull()) {
+                object.put(key, ENCRYPTED);
+            }
+        } else {
+            mask(value, path, depth + 1);
+        }
+    }
+
     /** The content hash (128 bits of SHA-256, hex) of a tree's canonical text. */
     public static String hash(JsonNode tree) {
         StringBuilder text = new StringBuilder(256);

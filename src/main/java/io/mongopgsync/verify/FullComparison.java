@@ -64,7 +64,7 @@ class FullComparison {
                 statement.setFetchSize(FETCH_SIZE);
                 try (ResultSet rs = statement.executeQuery(joinSql(target))) {
                     while (rs.next()) {
-                        classify(rs, report, drift, firstDiffering);
+                        classify(target, rs, report, drift, firstDiffering);
                         if (report.compared % 10_000 == 0) {
                             target.checkStopped();
                         }
@@ -143,8 +143,8 @@ class FullComparison {
         return io.mongopgsync.mapping.Identifiers.quote(identifier);
     }
 
-    private static void classify(ResultSet rs, CollectionReport report, DriftIds drift, List<Differing> firstDiffering)
-            throws SQLException {
+    private static void classify(VerificationTarget target, ResultSet rs, CollectionReport report, DriftIds drift,
+                                 List<Differing> firstDiffering) throws SQLException {
         String mongoId = rs.getString("mongo_id");
         String rowId = rs.getString("row_id");
         if (rowId != null) {
@@ -163,7 +163,7 @@ class FullComparison {
         }
         report.compared++;
         String doc = rs.getString("doc");
-        if (CanonicalDocuments.hash(CanonicalDocuments.parse(doc)).equals(rs.getString("doc_hash"))) {
+        if (CanonicalDocuments.hash(target.rowTree(doc)).equals(rs.getString("doc_hash"))) {
             report.matching++;
             if (rs.getBoolean("transformed")) {
                 report.transformed++;
@@ -180,7 +180,7 @@ class FullComparison {
     private List<String> fieldsOf(VerificationTarget target, Differing d) {
         BsonDocument doc = target.documents().find(Filters.and(target.filter(),
                 Filters.eq(TableSchema.ID, DriftIds.parseIdJson(d.idJson())))).first();
-        JsonNode row = CanonicalDocuments.parse(d.rowJson());
+        JsonNode row = target.rowTree(d.rowJson());
         if (doc == null) {
             return List.of("(the document was deleted in MongoDB during the verification)");
         }

@@ -7,6 +7,11 @@ import io.mongopgsync.sync.CancelledException;
 import io.mongopgsync.sync.EffectiveConfig;
 import io.mongopgsync.sync.SyncJob;
 import io.mongopgsync.transform.CollectionTransforms;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mongopgsync.transform.FieldActions;
+import io.mongopgsync.transform.TransformStep;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 import org.bson.BsonDocument;
 import org.bson.conversions.Bson;
@@ -37,5 +42,22 @@ record VerificationTarget(SyncJob job, DataSourceRecord source, EffectiveConfig 
 
     String describe() {
         return source.name() + "." + collection;
+    }
+
+    /** The field paths the collection's steps encrypt (each run writes a new ciphertext), as path parts. */
+    List<List<String>> encryptedPaths() {
+        List<List<String>> paths = new ArrayList<>();
+        for (TransformStep step : transforms.steps()) {
+            if (step instanceof TransformStep.Action action
+                    && action.action() instanceof FieldActions.EncryptFields encrypt) {
+                encrypt.fields().forEach(field -> paths.add(field.parts()));
+            }
+        }
+        return paths;
+    }
+
+    /** A row's {@code _source_document} as compared: encrypted values by presence only. */
+    JsonNode rowTree(String sourceDocument) {
+        return CanonicalDocuments.maskEncrypted(CanonicalDocuments.parse(sourceDocument), encryptedPaths());
     }
 }
