@@ -42,10 +42,11 @@ public class DataSourceApi {
     private final SyncProperties.Defaults defaults;
     private final ScheduleManager schedules;
     private final MongoHostPolicy hostPolicy;
+    private final io.mongopgsync.verify.DriftStatus drift;
 
     public DataSourceApi(DataSourceService service, MongoConnections connections, ConnectionCheck connectionCheck,
                          JsonBodies bodies, ObjectMapper mapper, SyncProperties properties, ScheduleManager schedules,
-                         MongoHostPolicy hostPolicy) {
+                         MongoHostPolicy hostPolicy, io.mongopgsync.verify.DriftStatus drift) {
         this.schedules = schedules;
         this.service = service;
         this.connections = connections;
@@ -54,10 +55,13 @@ public class DataSourceApi {
         this.mapper = mapper;
         this.defaults = properties.defaults();
         this.hostPolicy = hostPolicy;
+        this.drift = drift;
     }
 
     public ApiResponse list() {
-        return ApiResponse.ok(service.list().stream().map(this::view).toList());
+        java.util.Set<Long> drifting = drift.driftingCollections().keySet();
+        return ApiResponse.ok(service.list().stream()
+                .map(r -> DataSourceView.of(r, connections, mapper, drifting.contains(r.id()))).toList());
     }
 
     public ApiResponse get(@Header("id") String id) {
@@ -167,7 +171,7 @@ public class DataSourceApi {
     }
 
     private DataSourceView view(DataSourceRecord r) {
-        return DataSourceView.of(r, connections, mapper);
+        return DataSourceView.of(r, connections, mapper, !drift.driftingCollections(r.id()).isEmpty());
     }
 
     private DataSourceService.Changes changes(ObjectNode json, boolean creating) {

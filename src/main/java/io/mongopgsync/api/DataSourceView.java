@@ -21,9 +21,11 @@ public record DataSourceView(
         long totalRecordsSynced,
         JsonNode syncConfig,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        boolean drift) {
 
-    static DataSourceView of(DataSourceRecord r, MongoConnections connections, ObjectMapper mapper) {
+    /** {@code drift}: a verification found the source's tables differing from MongoDB (see DriftStatus). */
+    static DataSourceView of(DataSourceRecord r, MongoConnections connections, ObjectMapper mapper, boolean drift) {
         String redacted;
         try {
             redacted = ConnectionStrings.redact(connections.connectionString(r));
@@ -37,6 +39,6 @@ public record DataSourceView(
             throw new IllegalStateException(e);
         }
         return new DataSourceView(r.id(), r.name(), r.description(), r.type(), redacted, r.database(), r.syncStatus(),
-                r.lastSyncAt(), r.syncErrorMessage(), r.totalRecordsSynced(), config, r.createdAt(), r.updatedAt());
+                r.lastSyncAt(), r.syncErrorMessage(), r.totalRecordsSynced(), config, r.createdAt(), r.updatedAt(), drift);
     }
 }

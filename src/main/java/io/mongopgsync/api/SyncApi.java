@@ -39,10 +39,11 @@ public class SyncApi {
     private final JsonBodies bodies;
     private final ObjectMapper mapper;
     private final SyncMetrics metrics;
+    private final io.mongopgsync.verify.DriftStatus drift;
 
     public SyncApi(DataSourceService sources, SyncService syncs, SyncJobQueue jobs, SyncHistory history,
                    TableRegistry registry, RejectStore rejects, JsonBodies bodies, ObjectMapper mapper,
-                   SyncMetrics metrics) {
+                   SyncMetrics metrics, io.mongopgsync.verify.DriftStatus drift) {
         this.sources = sources;
         this.syncs = syncs;
         this.jobs = jobs;
@@ -52,6 +53,7 @@ public class SyncApi {
         this.bodies = bodies;
         this.mapper = mapper;
         this.metrics = metrics;
+        this.drift = drift;
     }
 
     /** POST /sync {syncType?}: 202 with the queued job; 409 when one is queued or running. */
@@ -107,6 +109,9 @@ public class SyncApi {
         answer.put("totalRecordsSynced", source.totalRecordsSynced());
         answer.put("syncErrorMessage", source.syncErrorMessage());
         answer.put("job", activeJob.map(this::job).orElse(null));
+        List<String> drifting = drift.driftingCollections(source.id());
+        answer.put("drift", !drifting.isEmpty());
+        answer.put("driftCollections", drifting);
         List<Map<String, Object>> current = new ArrayList<>();
         for (SyncHistory.Row row : history.inProgress(source.id())) {
             JsonNode metadata = parse(row.syncMetadataJson());

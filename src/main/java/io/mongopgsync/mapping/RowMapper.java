@@ -46,7 +46,7 @@ public final class RowMapper {
     }
 
     /** COPY text format: backslash escapes for backslash, tab, newline and carriage return; \N is NULL. */
-    static void appendField(StringBuilder out, String value) {
+    public static void appendField(StringBuilder out, String value) {
         if (value == null) {
             out.append("\\N");
             return;

@@ -16,8 +16,8 @@ import org.springframework.stereotype.Component;
  * entries older than {@code sync.retention.audit}. Called by the clustered {@code retention-cleanup} route, so one
  * instance of the cluster runs each firing.
  *
- * <p>The newest completed history row of every (source, collection) is never deleted, however old: incremental
- * syncs read their watermark and run counter from it. Rows of running syncs and queued or running jobs stay too.
+ * <p>The newest completed sync row (not a verification) of every (source, collection) is never deleted, however
+ * old: incremental syncs read their watermark and run counter from it. Rows of running syncs and queued or running jobs stay too.
  * Deletes go in batches, each its own transaction, so that a first cleanup of a large backlog never holds locks
  * on the history for long.
  */
@@ -35,11 +35,11 @@ public class RetentionCleanup {
                 SELECT h.id FROM dra_mongodb_sync_history h
                 WHERE coalesce(h.completed_at, h.started_at) < :cutoff
                   AND h.status <> 'in_progress'
-                  AND NOT (h.status = 'completed' AND NOT EXISTS (
+                  AND NOT (h.status = 'completed' AND h.sync_type <> 'verify' AND NOT EXISTS (
                       SELECT 1 FROM dra_mongodb_sync_history newer
                       WHERE newer.data_source_id = h.data_source_id
                         AND newer.collection_name = h.collection_name
-                        AND newer.status = 'completed' AND newer.id > h.id))
+                        AND newer.status = 'completed' AND newer.sync_type <> 'verify' AND newer.id > h.id))
                 LIMIT :batch)
             """;
 

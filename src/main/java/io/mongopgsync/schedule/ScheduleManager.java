@@ -30,14 +30,16 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * Keeps one Quartz cron trigger per data source whose sync_config has a schedule. Triggers live in the shared JDBC
- * job store, so a change made through any instance holds for all of them at once, without a restart.
+ * Keeps one Quartz cron trigger per data source whose sync_config has a schedule, and one per source whose
+ * sync_config has a verification schedule ({@code verify.schedule}). Triggers live in the shared JDBC job store,
+ * so a change made through any instance holds for all of them at once, without a restart.
  */
 @Component
 public class ScheduleManager {
 
     private static final Logger log = LoggerFactory.getLogger(ScheduleManager.class);
     static final String GROUP = "sync-schedules";
+    static final String VERIFY_GROUP = "verify-schedules";
 
     private final Scheduler scheduler;
     private final DataSourceRepository sources;
@@ -57,35 +59,46 @@ public class ScheduleManager {
         return TriggerKey.triggerKey("source-" + sourceId, GROUP);
     }
 
-    /** Creates, changes or removes the source's trigger to match its config. */
+    static JobKey verifyJobKey(long sourceId) {
+        return JobKey.jobKey("verify-" + sourceId, VERIFY_GROUP);
+    }
+
+    /** Creates, changes or removes the source's triggers (sync and verification) to match its config. */
     public synchronized void apply(long sourceId, SyncConfig config) {
+        TimeZone zone = TimeZone.getTimeZone(config.scheduleTimeZone() == null ? "UTC" : config.scheduleTimeZone());
         try {
-            if (config.schedule() == null) {
-                if (scheduler.deleteJob(jobKey(sourceId))) {
-                    log.info("Removed the sync schedule of data source {}", sourceId);
-                }
-                return;
-            }
-            String cron = CronSchedules.toQuartz(config.schedule());
-            TimeZone zone = TimeZone.getTimeZone(config.scheduleTimeZone() == null ? "UTC" : config.scheduleTimeZone());
-            Trigger current = scheduler.getTrigger(triggerKey(sourceId));
-            if (current instanceof CronTrigger c && c.getCronExpression().equals(cron)
-                    && Objects.equals(c.getTimeZone().getID(), zone.getID())) {
-                return;
-            }
-            CronTrigger trigger = TriggerBuilder.newTrigger().withIdentity(triggerKey(sourceId)).forJob(jobKey(sourceId))
-                    .withSchedule(CronScheduleBuilder.cronSchedule(cron).inTimeZone(zone)
-                            .withMisfireHandlingInstructionFireAndProceed())
-                    .build();
-            JobDetail job = JobBuilder.newJob(ScheduledSyncJob.class).withIdentity(jobKey(sourceId))
-                    .usingJobData(ScheduledSyncJob.SOURCE_ID, sourceId).storeDurably(false).build();
-            scheduler.scheduleJob(job, Set.of(trigger), true);
-            log.info("Data source {} syncs on schedule '{}' (Quartz '{}', {})", sourceId, config.schedule(), cron,
-                    zone.getID());
+            schedule(jobKey(sourceId), config.schedule(), zone, ScheduledSyncJob.class, sourceId, "syncs");
+            schedule(verifyJobKey(sourceId), config.verify() == null ? null : config.verify().schedule(), zone,
+                    ScheduledVerifyJob.class, sourceId, "is verified");
         } catch (SchedulerException e) {
-            throw new IllegalStateException("could not update the schedule of data source " + sourceId + ": "
-                    + e.getMessage(), e);
+            throw new IllegalStateException("could not update the schedule of data source " + sourceId
+                    + " in the Quartz job store: " + e.getMessage(), e);
         }
+    }
+
+    private void schedule(JobKey key, String schedule, TimeZone zone, Class<? extends org.quartz.Job> type,
+                          long sourceId, String what) throws SchedulerException {
+        if (schedule == null) {
+            if (scheduler.deleteJob(key)) {
+                log.info("Removed the schedule ({}) of data source {}", key.getGroup(), sourceId);
+            }
+            return;
+        }
+        String cron = CronSchedules.toQuartz(schedule);
+        TriggerKey triggerKey = TriggerKey.triggerKey(key.getName(), key.getGroup());
+        Trigger current = scheduler.getTrigger(triggerKey);
+        if (current instanceof CronTrigger c && c.getCronExpression().equals(cron)
+                && Objects.equals(c.getTimeZone().getID(), zone.getID())) {
+            return;
+        }
+        CronTrigger trigger = TriggerBuilder.newTrigger().withIdentity(triggerKey).forJob(key)
+                .withSchedule(CronScheduleBuilder.cronSchedule(cron).inTimeZone(zone)
+                        .withMisfireHandlingInstructionFireAndProceed())
+                .build();
+        JobDetail job = JobBuilder.newJob(type).withIdentity(key)
+                .usingJobData(ScheduledSyncJob.SOURCE_ID, sourceId).storeDurably(false).build();
+        scheduler.scheduleJob(job, Set.of(trigger), true);
+        log.info("Data source {} {} on schedule '{}' (Quartz '{}', {})", sourceId, what, schedule, cron, zone.getID());
     }
 
     /** When the source's schedule fires next, if it has one. */
@@ -103,6 +116,7 @@ public class ScheduleManager {
     public void remove(long sourceId) {
         try {
             scheduler.deleteJob(jobKey(sourceId));
+            scheduler.deleteJob(verifyJobKey(sourceId));
         } catch (SchedulerException e) {
             throw new IllegalStateException(e);
         }
@@ -131,6 +145,7 @@ public class ScheduleManager {
     @Order(0)
     public void loadAndStart() throws SchedulerException {
         Set<Long> scheduled = new HashSet<>();
+        Set<Long> verified = new HashSet<>();
         for (DataSourceRecord source : sources.findAll()) {
             SyncConfig config = SyncConfig.fromStored(source.syncConfigJson(), json);
             try {
@@ -141,17 +156,26 @@ public class ScheduleManager {
             if (config.schedule() != null) {
                 scheduled.add(source.id());
             }
-        }
-        for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(GROUP))) {
-            long id = Long.parseLong(key.getName().substring("source-".length()));
-            if (!scheduled.contains(id)) {
-                scheduler.deleteJob(key);
+            if (config.verify() != null) {
+                verified.add(source.id());
             }
         }
+        deleteOthers(GROUP, scheduled);
+        deleteOthers(VERIFY_GROUP, verified);
         if (!scheduler.isStarted()) {
             scheduler.start();
         }
-        log.info("Scheduler '{}' (instance {}) started with {} data source schedule(s)",
-                scheduler.getSchedulerName(), scheduler.getSchedulerInstanceId(), scheduled.size());
+        log.info("Scheduler '{}' (instance {}) started with {} sync and {} verification schedule(s)",
+                scheduler.getSchedulerName(), scheduler.getSchedulerInstanceId(), scheduled.size(), verified.size());
+    }
+
+    /** Triggers of deleted sources or of schedules removed while no instance ran go. */
+    private void deleteOthers(String group, Set<Long> keep) throws SchedulerException {
+        for (JobKey key : scheduler.getJobKeys(GroupMatcher.jobGroupEquals(group))) {
+            long id = Long.parseLong(key.getName().substring(key.getName().indexOf('-') + 1));
+            if (!keep.contains(id)) {
+                scheduler.deleteJob(key);
+            }
+        }
     }
 }

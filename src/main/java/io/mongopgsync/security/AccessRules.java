@@ -100,7 +100,7 @@ public final class AccessRules {
             new Rule(POST, SOURCE + "/stream/resume", Access.OPERATOR),
             new Rule(GET, SOURCE + "/stream", Access.VIEWER),
             new Rule(POST, SOURCE + "/verify", Access.OPERATOR),
-            new Rule(GET, SOURCE + "/verify/**", Access.VIEWER),
+            new Rule(GET, SOURCE + "/verify/{jobId}", Access.VIEWER),
 
             new Rule(GET, "/api/metrics", Access.VIEWER),
             new Rule(GET, "/api/events", Access.VIEWER),

@@ -32,14 +32,15 @@ public record SyncConfig(
         Integer sampleSize,
         Boolean initialSync,
         String incrementalBy,
-        Map<String, CollectionSettings> collectionSettings) {
+        Map<String, CollectionSettings> collectionSettings,
+        VerifySchedule verify) {
 
     public static final int MIN_BATCH = 100;
     public static final int MAX_BATCH = 10_000;
 
     static final Set<String> KEYS = Set.of("schedule", "scheduleTimeZone", "batchSize", "incremental",
             "lastSyncField", "collections", "parallelism", "fullSyncEvery", "sampleSize", "initialSync",
-            "incrementalBy", "collectionSettings");
+            "incrementalBy", "collectionSettings", "verify");
 
     /** incrementalBy: documents whose lastSyncField is at or past the watermark (inserts and updates). */
     public static final String BY_LAST_SYNC_FIELD = "lastSyncField";
@@ -52,8 +53,41 @@ public record SyncConfig(
         static final Set<String> KEYS = Set.of("lastSyncField", "incrementalBy");
     }
 
+    /** A verification on a schedule of its own: {@code mode} quick (the default) or full. */
+    public record VerifySchedule(String schedule, String mode) {
+        static final Set<String> KEYS = Set.of("schedule", "mode");
+
+        static VerifySchedule parse(JsonNode node, String prefix, FieldErrors errors) {
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            String field = prefix + "verify";
+            if (!node.isObject()) {
+                errors.add(field, "must be an object {schedule, mode}");
+                return null;
+            }
+            FieldErrors.rejectUnknownKeys(node, KEYS, field + ".", errors);
+            String schedule = FieldErrors.optionalText(node, "schedule", field + ".", 200, errors);
+            if (schedule == null || schedule.isBlank()) {
+                errors.add(field + ".schedule", "is required: a cron expression");
+            } else {
+                try {
+                    CronSchedules.toQuartz(schedule);
+                } catch (IllegalArgumentException e) {
+                    errors.add(field + ".schedule", e.getMessage());
+                }
+            }
+            String mode = FieldErrors.optionalText(node, "mode", field + ".", 10, errors);
+            if (mode != null && !mode.equals("quick") && !mode.equals("full")) {
+                errors.add(field + ".mode", "must be 'quick' or 'full', got '" + mode + "'");
+            }
+            return new VerifySchedule(schedule, mode == null ? "quick" : mode);
+        }
+    }
+
     public static SyncConfig empty() {
-        return new SyncConfig(null, null, null, null, null, List.of(), List.of(), null, null, null, null, null, Map.of());
+        return new SyncConfig(null, null, null, null, null, List.of(), List.of(), null, null, null, null, null, Map.of(),
+                null);
     }
 
     /** Validates {@code node} (field names in errors start with {@code prefix}); returns null when it has errors. */
@@ -128,12 +162,13 @@ public record SyncConfig(
                 }
             }
         }
+        VerifySchedule verify = VerifySchedule.parse(node.get("verify"), prefix, own);
         if (!own.isEmpty()) {
             own.forEach(errors::add);
             return null;
         }
         return new SyncConfig(schedule, zone, batchSize, incremental, lastSyncField, include, exclude, parallelism,
-                fullSyncEvery, sampleSize, initialSync, incrementalBy, perCollection);
+                fullSyncEvery, sampleSize, initialSync, incrementalBy, perCollection, verify);
     }
 
     /** One of {@link #INCREMENTAL_BY}; objectIdInserts has no watermark field, so a lastSyncField beside it is refused. */
@@ -208,6 +243,9 @@ public record SyncConfig(
                 putIfSet(one, "lastSyncField", s.lastSyncField());
                 putIfSet(one, "incrementalBy", s.incrementalBy());
             });
+        }
+        if (verify != null) {
+            out.putObject("verify").put("schedule", verify.schedule()).put("mode", verify.mode());
         }
         return out;
     }

@@ -82,7 +82,7 @@ public class BatchLoader {
         history.progress(run.historyId, run.synced, run.failed);
     }
 
-    static String unstorable(BsonDocument doc) {
+    public static String unstorable(BsonDocument doc) {
         BsonValue id = doc.get(TableSchema.ID);
         if (id == null) {
             return "document has no _id";

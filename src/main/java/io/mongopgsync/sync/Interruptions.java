@@ -50,10 +50,14 @@ public class Interruptions {
             } else {
                 // the source has no active job inside this transaction: a duplicate rolls all of it back, and the
                 // next check handles the job again
-                SyncJob retry = queue.enqueue(job.dataSourceId(), job.syncType(), "retry", job.id(), null);
+                // a verification's details say what it verifies; a sync's are about its trigger
+                SyncJob retry = queue.enqueue(job.dataSourceId(), job.syncType(), "retry", job.id(),
+                        job.syncType() == SyncType.VERIFY ? job.detailsJson() : null);
                 message = reason + "; queued again as job " + retry.id();
             }
-            sources.finishRun(job.dataSourceId(), "failed", message, recordsSynced);
+            if (job.syncType() != SyncType.VERIFY) {
+                sources.finishRun(job.dataSourceId(), "failed", message, recordsSynced);
+            }
             log.warn("Sync job {}: {}", job.id(), message);
             return true;
         });

@@ -121,12 +121,21 @@ public class JobWorker {
         try {
             log.info("Sync job {} of data source {} ({}, {}) started", job.id(), job.dataSourceId(),
                     job.syncType().value(), job.trigger());
-            metrics.timeSync(job, () -> producer.sendBody("direct:sync-job", job));
+            if (job.syncType() == SyncType.VERIFY) {
+                // a verification is not a sync: neither its duration nor its success are the sync's
+                producer.sendBody("direct:sync-job", job);
+            } else {
+                metrics.timeSync(job, () -> producer.sendBody("direct:sync-job", job));
+            }
         } catch (RuntimeException e) {
             log.error("Sync job {} failed unexpectedly", job.id(), e);
             String message = "unexpected failure: " + RunReport.rootMessage(e);
             history.failInProgress(job.id(), message);
-            outcomes.end(job, "failed", "failed", message, 0);
+            if (job.syncType() == SyncType.VERIFY) {
+                queue.finish(job.id(), "failed", message);
+            } else {
+                outcomes.end(job, "failed", "failed", message, 0);
+            }
         } finally {
             running.remove(job.id());
             cancelRequested.remove(job.id());

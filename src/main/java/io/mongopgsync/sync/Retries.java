@@ -6,14 +6,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Bounded retries with exponential backoff for calls outside the Camel routes (such as listing collections). */
-final class Retries {
+public final class Retries {
 
     private static final Logger log = LoggerFactory.getLogger(Retries.class);
 
     private Retries() {
     }
 
-    static <T> T withBackoff(String what, SyncProperties.Retry retry, Supplier<T> call) {
+    public static <T> T withBackoff(String what, SyncProperties.Retry retry, Supplier<T> call) {
         long delay = retry.initialBackoff().toMillis();
         for (int attempt = 1; ; attempt++) {
             try {

@@ -133,7 +133,7 @@ public class RunReport {
      * The message that says what went wrong: wrappers (Camel's, executors') are skipped, a Spring data-access
      * error gives its driver's message, and the service's own exceptions speak for themselves.
      */
-    static String rootMessage(Throwable failure) {
+    public static String rootMessage(Throwable failure) {
         Throwable t = failure;
         while (t.getCause() != null && t.getCause() != t && (t instanceof org.apache.camel.CamelException
                 || t instanceof org.apache.camel.RuntimeCamelException

@@ -85,16 +85,23 @@ public class SyncHistory {
                 .param("source", sourceId).param("status", status).query(Long.class).single();
     }
 
+    /** The rows of one job, one per collection, in the order they started. */
+    public List<Row> ofJob(long jobId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM dra_mongodb_sync_history WHERE job_id = :job ORDER BY id")
+                .param("job", jobId).query(SyncHistory::map).list();
+    }
+
     public List<Row> inProgress(long sourceId) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM dra_mongodb_sync_history WHERE data_source_id = :source "
                         + "AND status = 'in_progress' ORDER BY id")
                 .param("source", sourceId).query(SyncHistory::map).list();
     }
 
-    /** The newest completed run of a collection, for its watermark and run counter. */
+    /** The newest completed sync of a collection, for its watermark and run counter (verifications do not count). */
     public Optional<Row> lastCompleted(long sourceId, String collection) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM dra_mongodb_sync_history WHERE data_source_id = :source "
-                        + "AND collection_name = :collection AND status = 'completed' ORDER BY id DESC LIMIT 1")
+                        + "AND collection_name = :collection AND status = 'completed' AND sync_type <> 'verify' "
+                        + "ORDER BY id DESC LIMIT 1")
                 .param("source", sourceId).param("collection", collection).query(SyncHistory::map).optional();
     }
 

@@ -90,6 +90,11 @@ public class SyncJobQueue {
                 .param("source", sourceId).query(SyncJobQueue::map).optional();
     }
 
+    public Optional<SyncJob> find(long sourceId, long jobId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM dra_sync_jobs WHERE data_source_id = :source AND id = :id")
+                .param("source", sourceId).param("id", jobId).query(SyncJobQueue::map).optional();
+    }
+
     public List<SyncJob> recent(long sourceId, int limit) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM dra_sync_jobs WHERE data_source_id = :source ORDER BY id DESC "
                         + "LIMIT :limit")
@@ -193,7 +198,7 @@ public class SyncJobQueue {
         return new SyncJob(
                 rs.getLong("id"),
                 rs.getLong("data_source_id"),
-                SyncType.parse(rs.getString("sync_type")),
+                SyncType.fromStored(rs.getString("sync_type")),
                 rs.getString("trigger"),
                 rs.getString("status"),
                 rs.getBoolean("cancel_requested"),

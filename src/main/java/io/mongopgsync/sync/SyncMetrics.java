@@ -241,6 +241,7 @@ public class SyncMetrics {
                        round(coalesce(avg(extract(epoch FROM completed_at - started_at)), 0)::numeric, 3)
                            AS "averageCollectionSeconds"
                 FROM dra_mongodb_sync_history WHERE started_at > now() - interval '24 hours'
+                  AND sync_type <> 'verify'
                 """).query().singleRow());
         out.put("rejectsTotal", jdbc.sql("SELECT count(*) FROM dra_mongodb_sync_rejects").query(Long.class).single());
         return out;

@@ -24,7 +24,8 @@ public class SyncService {
             return job;
         } catch (SyncJobQueue.AlreadyActiveException e) {
             SyncJob active = e.active();
-            throw new ConflictException("sync_in_progress", "A " + active.syncType().value() + " sync of data source "
+            String what = active.syncType() == SyncType.VERIFY ? "verification" : active.syncType().value() + " sync";
+            throw new ConflictException("sync_in_progress", "A " + what + " of data source "
                     + sourceId + " is already " + active.status() + " as job " + active.id());
         }
     }
