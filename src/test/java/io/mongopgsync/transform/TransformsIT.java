@@ -15,6 +15,7 @@ import io.mongopgsync.support.Datasets;
 import io.mongopgsync.support.SyncClient;
 import io.mongopgsync.support.TestEnvironment;
 import io.mongopgsync.support.TestMongo;
+import io.mongopgsync.support.TestPostgres;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -55,8 +56,15 @@ class TransformsIT {
     static final List<JsonNode> EVENTS = new CopyOnWriteArrayList<>();
     static final HttpServer WEBHOOK = webhook();
 
+    /**
+     * A database of its own: this context has the team's routes and transforms, and a context of the suite without
+     * them must never claim its sync jobs from a shared queue.
+     */
+    static final String DATABASE_URL = TestPostgres.get().createExtraDatabase("transforms");
+
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> DATABASE_URL);
         registry.add("sync.routes-dir", () -> "src/test/resources/team-routes");
         registry.add("TEAM_HASH_KEY", () -> HASH_KEY);
         registry.add("sync.transforms.keys.pii", () -> PII_KEY);
@@ -77,6 +85,8 @@ class TransformsIT {
 
     @BeforeAll
     void importWithTransforms() {
+        assertThat(DATABASE_URL).as("the test's own database")
+                .contains("/" + jdbc.sql("SELECT current_database()").query(String.class).single());
         sync = new SyncClient(new ApiClient(port));
         String database = "transforms_" + UUID.randomUUID().toString().substring(0, 8);
         mongo = TestMongo.get().client().getDatabase(database);
