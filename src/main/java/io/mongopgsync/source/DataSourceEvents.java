@@ -1,6 +1,9 @@
 package io.mongopgsync.source;
 
-/** Published after the registry changed and the change is committed. */
+/**
+ * Published in the transaction of a registry change, so that what listeners write to PostgreSQL (the Quartz
+ * trigger, the initial job) commits with it, and a listener that fails undoes the change.
+ */
 public final class DataSourceEvents {
 
     private DataSourceEvents() {
