@@ -67,5 +67,8 @@ public class ApiErrorWriter implements Processor {
             body.put("message", "The service failed to answer this request; the service log has the details");
         }
         ApiResponseWriter.write(exchange.getMessage(), status, mapper.writeValueAsString(body));
+        if (failure instanceof ApiException api && api.retryAfterSeconds() != null) {
+            exchange.getMessage().setHeader("Retry-After", api.retryAfterSeconds());
+        }
     }
 }

@@ -26,10 +26,12 @@ public record ApiProperties(
      * @param maxConcurrent connection tests running at once on this instance; more are answered 503
      * @param perCaller     connection tests one caller may start within {@code window}; more are answered 429
      * @param window        the period {@code perCaller} counts over
+     * @param timeout       a test still waiting on MongoDB after this long is stopped and answered 504
      */
     public record TestConnection(
             @Min(1) @Max(100) @DefaultValue("4") int maxConcurrent,
             @Min(1) @Max(10_000) @DefaultValue("10") int perCaller,
-            @NotNull @DefaultValue("1m") Duration window) {
+            @NotNull @DefaultValue("1m") Duration window,
+            @NotNull @DefaultValue("20s") Duration timeout) {
     }
 }

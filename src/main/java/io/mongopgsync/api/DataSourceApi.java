@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import io.mongopgsync.security.RequestCaller;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
@@ -44,10 +46,12 @@ public class DataSourceApi {
     private final SyncProperties.Defaults defaults;
     private final ScheduleManager schedules;
     private final MongoHostPolicy hostPolicy;
+    private final ConnectionCheckGate checkGate;
 
     public DataSourceApi(DataSourceService service, MongoConnections connections, ConnectionCheck connectionCheck,
                          JsonBodies bodies, ObjectMapper mapper, SyncProperties properties, ScheduleManager schedules,
-                         MongoHostPolicy hostPolicy) {
+                         MongoHostPolicy hostPolicy, ConnectionCheckGate checkGate) {
+        this.checkGate = checkGate;
         this.schedules = schedules;
         this.service = service;
         this.connections = connections;
@@ -87,11 +91,12 @@ public class DataSourceApi {
         return ApiResponse.noContent();
     }
 
-    public ApiResponse testConnection(@Header("id") String id) {
+    public ApiResponse testConnection(@Header("id") String id, Exchange exchange) {
         DataSourceRecord source = service.get(parseId(id));
         requireAllowedHosts(decryptedConnectionString(source), "connectionString");
         try {
-            ConnectionCheck.Result result = connectionCheck.check(source);
+            ConnectionCheck.Result result = checkGate.run(RequestCaller.of(exchange).subject(),
+                    () -> connectionCheck.check(source));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("ok", true);
             body.put("serverVersion", result.serverVersion());
