@@ -15,12 +15,15 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param maxRequestBody largest request body accepted; a larger one is answered 413 before it is read
  * @param testConnection bounds of the connection test, the one call that waits on a remote host
+ * @param databaseProbeInterval how often PostgreSQL is probed; while it does not answer, API calls are answered 503
+ *                              at once and readiness is DOWN
  */
 @Validated
 @ConfigurationProperties("sync.api")
 public record ApiProperties(
         @NotNull @DefaultValue("1MB") DataSize maxRequestBody,
-        @Valid @NotNull @DefaultValue TestConnection testConnection) {
+        @Valid @NotNull @DefaultValue TestConnection testConnection,
+        @NotNull @DefaultValue("2s") Duration databaseProbeInterval) {
 
     /**
      * @param maxConcurrent connection tests running at once on this instance; more are answered 503

@@ -9,7 +9,10 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Request-level guards of the API: the body and path checks of {@link RequestGuardFilter} and Tomcat's own errors. */
+/**
+ * Request-level guards of the API: the body and path checks of {@link RequestGuardFilter}, the quick 503 while
+ * PostgreSQL is gone, and Tomcat's own errors in the API's shape.
+ */
 @Configuration(proxyBeanMethods = false)
 class RequestLimitsConfiguration {
 
@@ -20,6 +23,17 @@ class RequestLimitsConfiguration {
         // right after Spring Security: unauthenticated and cross-site calls are refused before a body is read
         registration.setOrder(SecurityProperties.DEFAULT_FILTER_ORDER + 1);
         registration.addUrlPatterns("/*");
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<DatabaseUnavailableFilter> databaseUnavailableFilter(DatabaseAvailability availability,
+                                                                                 ObjectMapper mapper) {
+        FilterRegistrationBean<DatabaseUnavailableFilter> registration = new FilterRegistrationBean<>(
+                new DatabaseUnavailableFilter(availability, mapper));
+        // before Spring Security, whose token check would wait for the database too
+        registration.setOrder(SecurityProperties.DEFAULT_FILTER_ORDER - 1);
+        registration.addUrlPatterns("/api/*");
         return registration;
     }
 

@@ -17,6 +17,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int upstreamPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private volatile boolean refusing;
 
     public TcpProxy(String upstreamHost, int upstreamPort) throws IOException {
         this.upstreamHost = upstreamHost;
@@ -44,10 +45,45 @@ public final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /**
+     * Resets every open connection (TCP RST, as a firewall or a crashed peer does): the other side's next read or
+     * write fails at once with "connection reset".
+     */
+    public void resetConnections() {
+        for (Socket socket : open) {
+            try {
+                socket.setSoLinger(true, 0);
+                socket.close();
+            } catch (IOException ignored) {
+                // already closed
+            }
+        }
+        open.clear();
+    }
+
+    /**
+     * The server behind the proxy is down: open connections are reset and new ones are refused (accepted and reset
+     * at once) until {@link #restore()}.
+     */
+    public void goDown() {
+        refusing = true;
+        resetConnections();
+    }
+
+    /** The server behind the proxy is back: new connections reach it again. */
+    public void restore() {
+        refusing = false;
+    }
+
     private void accept() {
         while (!closed) {
             try {
                 Socket client = listener.accept();
+                if (refusing) {
+                    client.setSoLinger(true, 0);
+                    client.close();
+                    continue;
+                }
                 Socket upstream = new Socket(upstreamHost, upstreamPort);
                 open.add(client);
                 open.add(upstream);
