@@ -114,6 +114,11 @@ public record SyncConfig(
             } else {
                 for (Iterator<Map.Entry<String, JsonNode>> it = settings.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
+                    if (e.getKey().isEmpty() || e.getKey().length() > MAX_NAME_LENGTH || e.getKey().indexOf('\0') >= 0) {
+                        own.add(prefix + "collectionSettings", "must be keyed by collection names: non-empty, at most "
+                                + MAX_NAME_LENGTH + " characters, without NUL");
+                        continue;
+                    }
                     String p = prefix + "collectionSettings." + e.getKey() + ".";
                     if (!e.getValue().isObject()) {
                         own.add(p.substring(0, p.length() - 1), "must be an object");

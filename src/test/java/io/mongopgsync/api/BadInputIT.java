@@ -97,6 +97,10 @@ class BadInputIT {
         assertErrorShape(api.put("/api/data-sources/" + id, ApiClient.json(Map.of("name", "a\u0000b"))), 400);
         assertErrorShape(api.put("/api/data-sources/" + id, ApiClient.json(Map.of("description", "\u0000"))), 400);
         assertThat(api.get("/api/data-sources/" + id).json().get("description").isNull()).isTrue();
+        ApiClient.Response inKey = api.put("/api/data-sources/" + id + "/sync-config", ApiClient.json(Map.of(
+                "collectionSettings", Map.of("or\u0000ders", Map.of("lastSyncField", "updatedAt")))));
+        assertErrorShape(inKey, 400);
+        assertThat(inKey.json().get("details").get(0).get("field").asText()).isEqualTo("collectionSettings");
     }
 
     @Test
