@@ -1,8 +1,9 @@
 package io.mongopgsync.source;
 
 /**
- * Published in the transaction of a registry change, so that what listeners write to PostgreSQL (the Quartz
- * trigger, the initial job) commits with it, and a listener that fails undoes the change.
+ * Created and Updated are published in the transaction of the registry change: what a plain listener writes to
+ * PostgreSQL (the Quartz trigger) commits with it, and a listener that fails undoes the change. Listeners that must
+ * see the change committed (queueing the initial import) use a TransactionalEventListener.
  */
 public final class DataSourceEvents {
 

@@ -121,7 +121,9 @@ class RequestLimitsIT {
             List<HttpResponse<String>> answers = slow.stream().map(CompletableFuture::join).toList();
             List<HttpResponse<String>> limited = answers.stream().filter(r -> r.statusCode() == 429).toList();
             List<HttpResponse<String>> busy = answers.stream().filter(r -> r.statusCode() == 503).toList();
-            List<HttpResponse<String>> ran = answers.stream().filter(r -> r.statusCode() == 502).toList();
+            // those that ran failed on the host that never answers: unreachable (502) or stopped at the timeout (504)
+            List<HttpResponse<String>> ran = answers.stream()
+                    .filter(r -> r.statusCode() == 502 || r.statusCode() == 504).toList();
             assertThat(limited.size() + busy.size() + ran.size()).as(statuses(answers)).isEqualTo(250);
             assertThat(ran).hasSizeBetween(1, 4);
             assertThat(limited).hasSize(240);
