@@ -109,14 +109,18 @@ class RequestLimitsIT {
             // the slow work is under way: the black hole holds connections of the tests that run
             await().atMost(Duration.ofSeconds(30)).until(() -> blackHole.accepted() > 0);
 
+            List<Long> latencies = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 long start = System.nanoTime();
                 ApiClient.Response read = admin.get("/api/data-sources/" + id);
                 long millis = (System.nanoTime() - start) / 1_000_000;
-                assertThat(read.status()).isEqualTo(200);
-                // a connection test here waits 3 s for server selection: a read held behind one takes longer
-                assertThat(millis).as("read %d took %d ms while connection tests hang", i, millis).isLessThan(1500);
+                latencies.add(millis);
+                assertThat(read.status()).as(read.toString()).isEqualTo(200);
+                // Held behind the tests, a read waits for 250 tests of 3 s on 8 shared threads (and is answered 503
+                // after 30 s); the bound leaves room for the burst's own database work on a busy machine.
+                assertThat(millis).as("read %d took %d ms while connection tests hang", i, millis).isLessThan(5000);
             }
+            System.out.println("Reads while 250 connection tests hang, ms: " + latencies);
 
             List<HttpResponse<String>> answers = slow.stream().map(CompletableFuture::join).toList();
             List<HttpResponse<String>> limited = answers.stream().filter(r -> r.statusCode() == 429).toList();
