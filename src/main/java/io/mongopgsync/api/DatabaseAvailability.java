@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
 /**
  * Whether PostgreSQL answers, known ahead of the calls that need it. A probe opens a connection of its own with
  * short timeouts every {@code sync.api.database-probe-interval} (the pool would wait its full connection timeout for
- * a database that is gone); while it fails, API calls are answered 503 at once (DatabaseUnavailableFilter) and the
+ * a database that is gone); after three failures in a row, or a call that lost its connection, and until a probe
+ * succeeds, API calls are answered 503 at once (DatabaseUnavailableFilter) and the
  * readiness group is DOWN (health indicator "database"), so that a load balancer sends callers elsewhere. Liveness
  * stays UP: a restart brings no database back.
  */
@@ -29,11 +30,14 @@ import org.springframework.stereotype.Component;
 public class DatabaseAvailability implements HealthIndicator, InitializingBean, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseAvailability.class);
-    private static final int TIMEOUT_SECONDS = 2;
+    private static final int TIMEOUT_SECONDS = 3;
+    private static final int FAILURES_TO_BE_DOWN = 3;
+    private static final String TOO_MANY_CONNECTIONS = "53300";
 
     private final DataSourceProperties dataSource;
     private final Duration interval;
     private volatile String downReason;
+    private int failuresInARow; // only the probe thread uses it
     private ScheduledExecutorService probe;
 
     public DatabaseAvailability(DataSourceProperties dataSource, ApiProperties properties) {
@@ -75,12 +79,25 @@ public class DatabaseAvailability implements HealthIndicator, InitializingBean, 
              Statement statement = connection.createStatement()) {
             statement.setQueryTimeout(TIMEOUT_SECONDS);
             statement.execute("SELECT 1");
-            if (downReason != null) {
-                log.info("PostgreSQL answers again; API calls are served again");
-                downReason = null;
-            }
+            answered();
         } catch (SQLException e) {
-            markDown("PostgreSQL does not answer: " + e.getMessage());
+            if (TOO_MANY_CONNECTIONS.equals(e.getSQLState())) {
+                // it answers, it only has no room for one more connection: the pool's connections still work
+                answered();
+                return;
+            }
+            // one slow answer on a busy machine is not an outage: only failures in a row are
+            if (++failuresInARow >= FAILURES_TO_BE_DOWN) {
+                markDown("PostgreSQL does not answer: " + e.getMessage());
+            }
+        }
+    }
+
+    private void answered() {
+        failuresInARow = 0;
+        if (downReason != null) {
+            log.info("PostgreSQL answers again; API calls are served again");
+            downReason = null;
         }
     }
 
