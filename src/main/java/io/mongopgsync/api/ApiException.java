@@ -12,16 +12,29 @@ public class ApiException extends RuntimeException {
     private final int status;
     private final String error;
     private final List<FieldError> details;
+    private final Integer retryAfterSeconds;
 
     public ApiException(int status, String error, String message) {
         this(status, error, message, List.of());
     }
 
     public ApiException(int status, String error, String message, List<FieldError> details) {
+        this(status, error, message, details, null);
+    }
+
+    /** With a Retry-After header: the refusal is temporary (429, 503). */
+    public ApiException(int status, String error, String message, List<FieldError> details,
+                        Integer retryAfterSeconds) {
         super(message);
         this.status = status;
         this.error = error;
         this.details = List.copyOf(details);
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** Seconds after which the same call may succeed, or null. */
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public int status() {

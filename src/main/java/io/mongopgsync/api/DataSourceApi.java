@@ -1,5 +1,6 @@
 package io.mongopgsync.api;
 
+import io.mongopgsync.errors.ConflictException;
 import io.mongopgsync.errors.FieldErrors;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import io.mongopgsync.security.RequestCaller;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
@@ -32,6 +35,7 @@ public class DataSourceApi {
     private static final Set<String> DETAIL_KEYS = Set.of("host", "port", "username", "password", "authSource", "tls");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 _.\\-]{0,99}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._-]{0,253})|\\[[0-9A-Fa-f:.]+]");
+    private static final Pattern CANONICAL_ID = Pattern.compile("[1-9][0-9]{0,18}");
     private static final Pattern DATABASE_FORBIDDEN = Pattern.compile("[/\\\\. \"$*<>:|?\\x00]");
 
     private final DataSourceService service;
@@ -43,10 +47,13 @@ public class DataSourceApi {
     private final ScheduleManager schedules;
     private final MongoHostPolicy hostPolicy;
     private final io.mongopgsync.verify.DriftStatus drift;
+    private final ConnectionCheckGate checkGate;
 
     public DataSourceApi(DataSourceService service, MongoConnections connections, ConnectionCheck connectionCheck,
                          JsonBodies bodies, ObjectMapper mapper, SyncProperties properties, ScheduleManager schedules,
-                         MongoHostPolicy hostPolicy, io.mongopgsync.verify.DriftStatus drift) {
+                         MongoHostPolicy hostPolicy, io.mongopgsync.verify.DriftStatus drift,
+                         ConnectionCheckGate checkGate) {
+        this.checkGate = checkGate;
         this.schedules = schedules;
         this.service = service;
         this.connections = connections;
@@ -89,11 +96,12 @@ public class DataSourceApi {
         return ApiResponse.noContent();
     }
 
-    public ApiResponse testConnection(@Header("id") String id) {
+    public ApiResponse testConnection(@Header("id") String id, Exchange exchange) {
         DataSourceRecord source = service.get(parseId(id));
-        requireAllowedHosts(connections.connectionString(source), "connectionString");
+        requireAllowedHosts(decryptedConnectionString(source), "connectionString");
         try {
-            ConnectionCheck.Result result = connectionCheck.check(source);
+            ConnectionCheck.Result result = checkGate.run(RequestCaller.of(exchange).subject(),
+                    () -> connectionCheck.check(source));
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("ok", true);
             body.put("serverVersion", result.serverVersion());
@@ -102,6 +110,17 @@ public class DataSourceApi {
             return ApiResponse.ok(body);
         } catch (ConnectionCheck.CheckFailedException e) {
             throw new ApiException(502, e.failure().code, e.getMessage());
+        }
+    }
+
+    private String decryptedConnectionString(DataSourceRecord source) {
+        try {
+            return connections.connectionString(source);
+        } catch (IllegalStateException e) {
+            throw new ConflictException("connection_string_undecryptable", "The stored connection string of data "
+                    + "source " + source.id() + " cannot be decrypted with the configured keys (" + e.getMessage()
+                    + "): add the key it was encrypted with to SYNC_PREVIOUS_SECRET_KEYS, or store the connection "
+                    + "string again with PUT /api/data-sources/" + source.id());
         }
     }
 
@@ -158,16 +177,18 @@ public class DataSourceApi {
         return body;
     }
 
+    /** Only the canonical form of a positive integer is an id: {@code +1}, {@code 01} or {@code 1.0} are not. */
     public static long parseId(String id) {
-        try {
-            long value = Long.parseLong(id);
-            if (value > 0) {
-                return value;
+        if (id != null && CANONICAL_ID.matcher(id).matches()) {
+            try {
+                return Long.parseLong(id);
+            } catch (NumberFormatException tooLarge) {
+                // answered below
             }
-        } catch (NumberFormatException ignored) {
-            // answered below
         }
-        throw new ApiException(400, "invalid_id", "Id must be a positive integer, got '" + id + "'");
+        String shown = id == null ? "" : id.length() > 40 ? id.substring(0, 40) + "..." : id;
+        throw new ApiException(400, "invalid_id", "Id must be a positive integer written without sign or leading "
+                + "zeros, got '" + shown + "'");
     }
 
     private DataSourceView view(DataSourceRecord r) {

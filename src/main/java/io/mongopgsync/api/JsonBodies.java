@@ -48,9 +48,20 @@ public class JsonBodies {
     }
 
     public static void requireJson(String contentType) {
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).trim().startsWith("application/json")) {
+        if (!isJson(contentType)) {
             throw new ApiException(415, "unsupported_media_type",
                     "Content-Type must be application/json, got " + (contentType == null ? "none" : contentType));
         }
+    }
+
+    /** application/json or a +json type (application/problem+json), with or without parameters such as charset. */
+    public static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json")
+                && type.length() > "application/+json".length());
     }
 }

@@ -54,6 +54,11 @@ public final class FieldErrors {
             errors.add(prefix + key, "must be at most " + maxLength + " characters");
             return null;
         }
+        if (value.asText().indexOf('\0') >= 0) {
+            // PostgreSQL text cannot hold NUL
+            errors.add(prefix + key, "must not contain the NUL character (\\u0000)");
+            return null;
+        }
         return value.asText();
     }
 

@@ -2,9 +2,11 @@ package io.mongopgsync.schedule;
 
 import java.text.ParseException;
 import java.util.BitSet;
+import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
+import java.util.TimeZone;
 import org.quartz.CronExpression;
 
 /**
@@ -40,7 +42,22 @@ public final class CronSchedules {
             String converted = fields.length == 5 ? " (as Quartz: '" + quartz + "')" : "";
             throw new IllegalArgumentException("is not a valid cron expression" + converted + ": " + e.getMessage());
         }
+        requireAFutureFiring(expression, quartz);
         return quartz;
+    }
+
+    /** A schedule that matches no future time (31 February, a past year) would be stored and never run. */
+    private static void requireAFutureFiring(String expression, String quartz) {
+        try {
+            CronExpression cron = new CronExpression(quartz);
+            cron.setTimeZone(TimeZone.getTimeZone("UTC"));
+            if (cron.getNextValidTimeAfter(new Date()) == null) {
+                throw new IllegalArgumentException("never fires: '" + expression + "' matches no date from now on "
+                        + "(a day that does not exist in that month, or a year in the past)");
+            }
+        } catch (ParseException e) {
+            throw new IllegalArgumentException("is not a valid cron expression: " + e.getMessage());
+        }
     }
 
     private static String fromUnix(String[] f) {

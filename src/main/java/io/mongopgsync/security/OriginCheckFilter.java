@@ -15,11 +15,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Cross-site request protection. The API uses no cookies or sessions (every call carries a bearer token a browser
  * never adds on its own), so classic CSRF cannot ride on a victim's session; as a second line, a changing call
  * (POST, PUT, PATCH, DELETE) whose browser-set Origin header names another site is refused with 403 unless that
- * origin is listed in {@code sync.security.allowed-origins}. Calls without an Origin header (curl, scripts) pass.
+ * origin is listed in {@code sync.security.allowed-origins}; so is one without Origin that the browser marks as sent
+ * from another site (Sec-Fetch-Site). Calls without either header (curl, scripts) pass. Whatever the origin, a body
+ * of a changing call must be JSON (RequestGuardFilter), which no page of another site can send without a CORS
+ * preflight the service never grants; a body-less one must carry the bearer token, which a browser never adds on
+ * its own.
  */
 final class OriginCheckFilter extends OncePerRequestFilter {
 
     private static final Set<String> CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");
+    private static final Set<String> CROSS_SITE = Set.of("cross-site", "same-site");
 
     private final Set<String> allowed;
     private final SecurityErrors errors;
@@ -33,10 +38,20 @@ final class OriginCheckFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String origin = request.getHeader("Origin");
-        if (origin != null && CHANGING.contains(request.getMethod()) && !isAllowed(normalise(origin), request)) {
-            errors.write(response, 403, "forbidden_origin", "Cross-site request refused: origin '" + origin
-                    + "' is neither this service's own origin nor listed in sync.security.allowed-origins");
-            return;
+        if (CHANGING.contains(request.getMethod())) {
+            if (origin != null && !isAllowed(normalise(origin), request)) {
+                errors.write(response, 403, "forbidden_origin", "Cross-site request refused: origin '" + origin
+                        + "' is neither this service's own origin nor listed in sync.security.allowed-origins");
+                return;
+            }
+            String fetchSite = request.getHeader("Sec-Fetch-Site");
+            if (origin == null && fetchSite != null && CROSS_SITE.contains(fetchSite.trim().toLowerCase(Locale.ROOT))) {
+                // a browser that left Origin out (privacy settings) still says where the request comes from
+                errors.write(response, 403, "forbidden_origin", "Cross-site request refused: the browser marks it as "
+                        + "sent from another site (Sec-Fetch-Site: " + fetchSite + ") and it names no origin that "
+                        + "sync.security.allowed-origins could allow");
+                return;
+            }
         }
         chain.doFilter(request, response);
     }

@@ -1,12 +1,10 @@
 package io.mongopgsync.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mongopgsync.api.ErrorResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.springframework.http.MediaType;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.core.AuthenticationException;
@@ -50,16 +48,6 @@ final class SecurityErrors implements AuthenticationEntryPoint, AccessDeniedHand
     }
 
     void write(HttpServletResponse response, int status, String error, String message) throws IOException {
-        if (response.isCommitted()) {
-            return;
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", error);
-        body.put("message", message);
-        response.setStatus(status);
-        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.setCharacterEncoding("UTF-8");
-        response.getWriter().write(mapper.writeValueAsString(body));
-        response.getWriter().flush();
+        ErrorResponses.write(mapper, response, status, error, message);
     }
 }

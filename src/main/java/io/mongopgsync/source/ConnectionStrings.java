@@ -20,6 +20,8 @@ public final class ConnectionStrings {
     /** A MongoDB connection string inside a longer text: up to the next white space or quote. */
     private static final Pattern EMBEDDED_URI = Pattern.compile("mongodb(?:\\+srv)?://[^\\s\"']+");
 
+    private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
+
     private static final Pattern USER_INFO = Pattern.compile("^(mongodb(?:\\+srv)?://)([^@/]*)@");
 
     private ConnectionStrings() {
@@ -36,8 +38,12 @@ public final class ConnectionStrings {
         try {
             return new ConnectionString(uri);
         } catch (RuntimeException e) {
-            // The driver's message can quote the string; keep only its reason.
-            throw new IllegalArgumentException("is not a valid MongoDB connection string: " + redactIn(e.getMessage(), uri));
+            // The driver's message can quote the string or a decoded piece of it; keep only its reason.
+            String reason = e.getMessage() != null && e.getMessage().contains("URLDecoder")
+                    ? "a '%' in the user name or password is not followed by two hexadecimal digits (write a "
+                            + "literal '%' as %25)"
+                    : redactIn(e.getMessage(), uri);
+            throw new IllegalArgumentException("is not a valid MongoDB connection string: " + reason);
         }
     }
 
@@ -124,6 +130,16 @@ public final class ConnectionStrings {
             if (colon >= 0 && colon + 1 < userInfo.length()) {
                 redacted = redacted.replace(userInfo.substring(colon + 1), MASK);
             }
+            // a quoted piece of the credentials (the driver quotes what it failed to decode)
+            Matcher quoted = QUOTED.matcher(redacted);
+            StringBuilder out = new StringBuilder();
+            while (quoted.find()) {
+                String piece = quoted.group(1);
+                quoted.appendReplacement(out, Matcher.quoteReplacement(
+                        !piece.isEmpty() && userInfo.contains(piece) ? "\"" + MASK + "\"" : quoted.group()));
+            }
+            quoted.appendTail(out);
+            redacted = out.toString();
         }
         return redacted;
     }

@@ -65,14 +65,18 @@ public class DataSourceService {
         SyncConfig config = c.syncConfig() == null ? SyncConfig.empty() : c.syncConfig();
         DataSourceRecord created;
         try {
-            created = repository.insert(c.name(), c.description(), cipher.encrypt(c.connectionString()), c.database(),
-                    config.toJson(mapper).toString());
+            // the row, its schedule trigger (same database) and its initial job: all or nothing
+            created = transaction.execute(status -> {
+                DataSourceRecord row = repository.insert(c.name(), c.description(), cipher.encrypt(c.connectionString()),
+                        c.database(), config.toJson(mapper).toString());
+                events.publishEvent(new DataSourceEvents.Created(row, config));
+                return row;
+            });
         } catch (DuplicateKeyException e) {
             throw duplicateName(c.name());
         }
         log.info("Registered data source {} '{}' ({} / {})", created.id(), created.name(),
                 ConnectionStrings.redact(c.connectionString()), created.database());
-        events.publishEvent(new DataSourceEvents.Created(created, config));
         return created;
     }
 
@@ -86,14 +90,19 @@ public class DataSourceService {
         SyncConfig config = c.syncConfig() != null ? c.syncConfig() : SyncConfig.fromStored(current.syncConfigJson(), mapper);
         DataSourceRecord updated;
         try {
-            updated = repository.update(id, name, description, encrypted, database, config.toJson(mapper).toString());
+            // a config change and its schedule trigger change are one unit: both or neither
+            updated = transaction.execute(status -> {
+                DataSourceRecord row = repository.update(id, name, description, encrypted, database,
+                        config.toJson(mapper).toString());
+                events.publishEvent(new DataSourceEvents.Updated(row, config));
+                return row;
+            });
         } catch (DuplicateKeyException e) {
             throw duplicateName(name);
         }
         if (c.connectionString() != null) {
             connections.evict(id);
         }
-        events.publishEvent(new DataSourceEvents.Updated(updated, config));
         return updated;
     }
 

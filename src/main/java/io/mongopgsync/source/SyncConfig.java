@@ -37,6 +37,9 @@ public record SyncConfig(
 
     public static final int MIN_BATCH = 100;
     public static final int MAX_BATCH = 10_000;
+    /** Bounds of the lists a request may carry, so that one body cannot hold the service busy. */
+    static final int MAX_COLLECTIONS = 1000;
+    static final int MAX_NAME_LENGTH = 255;
 
     static final Set<String> KEYS = Set.of("schedule", "scheduleTimeZone", "batchSize", "incremental",
             "lastSyncField", "collections", "parallelism", "fullSyncEvery", "sampleSize", "initialSync",
@@ -147,9 +150,17 @@ public record SyncConfig(
         if (settings != null && !settings.isNull()) {
             if (!settings.isObject()) {
                 own.add(prefix + "collectionSettings", "must be an object keyed by collection name");
+            } else if (settings.size() > MAX_COLLECTIONS) {
+                own.add(prefix + "collectionSettings", "must name at most " + MAX_COLLECTIONS + " collections, got "
+                        + settings.size());
             } else {
                 for (Iterator<Map.Entry<String, JsonNode>> it = settings.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> e = it.next();
+                    if (e.getKey().isEmpty() || e.getKey().length() > MAX_NAME_LENGTH || e.getKey().indexOf('\0') >= 0) {
+                        own.add(prefix + "collectionSettings", "must be keyed by collection names: non-empty, at most "
+                                + MAX_NAME_LENGTH + " characters, without NUL");
+                        continue;
+                    }
                     String p = prefix + "collectionSettings." + e.getKey() + ".";
                     if (!e.getValue().isObject()) {
                         own.add(p.substring(0, p.length() - 1), "must be an object");
@@ -205,10 +216,16 @@ public record SyncConfig(
             errors.add(field, "must be an array of collection names");
             return List.of();
         }
+        if (node.size() > MAX_COLLECTIONS) {
+            errors.add(field, "must list at most " + MAX_COLLECTIONS + " collections, got " + node.size());
+            return List.of();
+        }
         List<String> out = new ArrayList<>();
         for (JsonNode item : node) {
-            if (!item.isTextual() || item.asText().isEmpty()) {
-                errors.add(field, "must contain only non-empty strings");
+            if (!item.isTextual() || item.asText().isEmpty() || item.asText().length() > MAX_NAME_LENGTH
+                    || item.asText().indexOf('\0') >= 0) {
+                errors.add(field, "must contain only collection names: non-empty strings of at most "
+                        + MAX_NAME_LENGTH + " characters without NUL");
                 return List.of();
             }
             out.add(item.asText());

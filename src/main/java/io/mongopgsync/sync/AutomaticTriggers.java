@@ -10,6 +10,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.core.annotation.Order;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.event.TransactionPhase;
+import org.springframework.transaction.event.TransactionalEventListener;
 
 /**
  * Syncs nobody has to ask for: a newly registered source gets its initial full import, and at start-up every
@@ -31,7 +33,8 @@ public class AutomaticTriggers {
         this.json = json;
     }
 
-    @EventListener
+    /** After the source's transaction commits, so that the worker woken here finds the job it is woken for. */
+    @TransactionalEventListener(phase = TransactionPhase.AFTER_COMMIT, fallbackExecution = true)
     public void onCreated(DataSourceEvents.Created event) {
         if (!Boolean.FALSE.equals(event.config().initialSync())) {
             syncs.triggerIfIdle(event.source().id(), SyncType.FULL, "registration", null).ifPresent(job ->

@@ -26,6 +26,14 @@ class CronSchedulesTest {
     }
 
     @Test
+    void shouldRefuseAScheduleThatNeverFires() {
+        assertThatThrownBy(() -> CronSchedules.toQuartz("0 0 31 2 *")).hasMessageContaining("never fires");
+        assertThatThrownBy(() -> CronSchedules.toQuartz("0 0 30 2 ?")).hasMessageContaining("never fires");
+        assertThatThrownBy(() -> CronSchedules.toQuartz("0 0 12 * * ? 2001")).hasMessageContaining("never fires");
+        assertThat(CronSchedules.toQuartz("0 0 29 2 *")).isEqualTo("0 0 0 29 2 ?");
+    }
+
+    @Test
     void shouldSayWhyAnExpressionIsInvalid() {
         assertThatThrownBy(() -> CronSchedules.toQuartz("every day")).hasMessageContaining("fields");
         assertThatThrownBy(() -> CronSchedules.toQuartz("0 9 1 * 1")).hasMessageContaining("both day-of-month and day-of-week");

@@ -44,4 +44,14 @@ class ConnectionStringsTest {
         assertThatThrownBy(() -> ConnectionStrings.parse("mongodb://u:secretpw@")).isInstanceOf(IllegalArgumentException.class)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secretpw"));
     }
+
+    @Test
+    void shouldNotQuoteAPieceOfAPasswordThatFailedToDecode() {
+        assertThatThrownBy(() -> ConnectionStrings.parse("mongodb://reader:s3cr%ZZet@h:27017/db"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("ZZ").doesNotContain("s3cr")
+                        .doesNotContain("et@").contains("%25"));
+        assertThat(ConnectionStrings.redactIn("Error at index 0 in: \"ZZet\" near \"h\"", "mongodb://r:s3cr%ZZet@h/db"))
+                .isEqualTo("Error at index 0 in: \"****\" near \"h\"");
+    }
 }

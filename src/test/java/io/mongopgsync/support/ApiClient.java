@@ -91,6 +91,16 @@ public final class ApiClient {
         return send(request);
     }
 
+    /** A call with a raw body, e.g. bytes that are not valid UTF-8. */
+    public Response sendBytes(String path, String method, byte[] body, String contentType) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request);
+    }
+
     private URI uri(String path) {
         return URI.create(base + path);
     }

@@ -12,6 +12,9 @@ public class TestEnvironment implements ApplicationContextInitializer<Configurab
     /** Base64 of a fixed 32-byte AES key, for tests only. */
     public static final String SECRET_KEY = "dGVzdC1rZXktZm9yLWludGVncmF0aW9uLXRlc3RzISE=";
 
+    /** Connection tests one caller may start per minute in the test services (sync.api.test-connection.per-caller). */
+    public static final int TEST_CONNECTIONS_PER_CALLER = 30;
+
     /** The admin API token every test service is started with (sync.security.bootstrap-token); tests only. */
     public static final String ADMIN_TOKEN = "mps_test-admin-token-for-integration-tests-only-0123456789";
 
@@ -44,6 +47,8 @@ public class TestEnvironment implements ApplicationContextInitializer<Configurab
         p.put("sync.events.poll-interval", "100ms");
         p.put("sync.mongo.server-selection-timeout", "3s");
         p.put("sync.mongo.connect-timeout", "2s");
+        // the suite's classes share the admin token: room for all their connection tests within one window
+        p.put("sync.api.test-connection.per-caller", String.valueOf(TEST_CONNECTIONS_PER_CALLER));
         // the suite shares PostgreSQL with other work: a small pool that does not hold idle connections
         p.put("spring.datasource.hikari.maximum-pool-size", "10");
         p.put("spring.datasource.hikari.minimum-idle", "2");
