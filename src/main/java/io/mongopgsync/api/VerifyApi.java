@@ -95,16 +95,9 @@ public class VerifyApi {
         return ApiResponse.ok(answer);
     }
 
+    /** A job id has the same canonical form as a source id ({@code +1} or {@code 01} are not ids). */
     private static long parseJobId(String jobId) {
-        try {
-            long value = Long.parseLong(jobId == null ? "" : jobId.trim());
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException ignored) {
-            // answered below
-        }
-        throw new ApiException(400, "invalid_id", "Job id must be a positive integer, got '" + jobId + "'");
+        return DataSourceApi.parseId(jobId);
     }
 
     private JsonNode parse(String text) {
