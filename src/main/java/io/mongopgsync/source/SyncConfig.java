@@ -31,14 +31,15 @@ public record SyncConfig(
         Integer fullSyncEvery,
         Integer sampleSize,
         Boolean initialSync,
-        Map<String, CollectionSettings> collectionSettings) {
+        Map<String, CollectionSettings> collectionSettings,
+        Boolean realtime) {
 
     public static final int MIN_BATCH = 100;
     public static final int MAX_BATCH = 10_000;
 
     static final Set<String> KEYS = Set.of("schedule", "scheduleTimeZone", "batchSize", "incremental",
             "lastSyncField", "collections", "parallelism", "fullSyncEvery", "sampleSize", "initialSync",
-            "collectionSettings");
+            "collectionSettings", "realtime");
 
     /** Settings that one collection overrides. */
     public record CollectionSettings(String lastSyncField) {
@@ -46,7 +47,7 @@ public record SyncConfig(
     }
 
     public static SyncConfig empty() {
-        return new SyncConfig(null, null, null, null, null, List.of(), List.of(), null, null, null, null, Map.of());
+        return new SyncConfig(null, null, null, null, null, List.of(), List.of(), null, null, null, null, Map.of(), null);
     }
 
     /** Validates {@code node} (field names in errors start with {@code prefix}); returns null when it has errors. */
@@ -86,6 +87,7 @@ public record SyncConfig(
         Integer fullSyncEvery = FieldErrors.optionalInt(node, "fullSyncEvery", prefix, 1, 100_000, own);
         Integer sampleSize = FieldErrors.optionalInt(node, "sampleSize", prefix, 10, 100_000, own);
         Boolean initialSync = FieldErrors.optionalBoolean(node, "initialSync", prefix, own);
+        Boolean realtime = FieldErrors.optionalBoolean(node, "realtime", prefix, own);
 
         List<String> include = List.of();
         List<String> exclude = List.of();
@@ -123,7 +125,7 @@ public record SyncConfig(
             return null;
         }
         return new SyncConfig(schedule, zone, batchSize, incremental, lastSyncField, include, exclude, parallelism,
-                fullSyncEvery, sampleSize, initialSync, perCollection);
+                fullSyncEvery, sampleSize, initialSync, perCollection, realtime);
     }
 
     private static String fieldPath(JsonNode node, String key, String prefix, FieldErrors errors) {
@@ -173,6 +175,7 @@ public record SyncConfig(
         if (fullSyncEvery != null) out.put("fullSyncEvery", fullSyncEvery);
         if (sampleSize != null) out.put("sampleSize", sampleSize);
         if (initialSync != null) out.put("initialSync", initialSync);
+        if (realtime != null) out.put("realtime", realtime);
         if (!collectionSettings.isEmpty()) {
             ObjectNode settings = out.putObject("collectionSettings");
             collectionSettings.forEach((name, s) -> {

@@ -42,12 +42,14 @@ public class CollectionSyncSteps {
     private final TransformCatalog transforms;
     private final SyncEvents events;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
+    private final io.mongopgsync.stream.StreamStore streams;
 
     public CollectionSyncSteps(TableRegistry registry, TargetTables tables, RejectStore rejects, SyncHistory history,
                                TransactionTemplate transaction, SyncMetrics metrics, SyncJobQueue jobs,
                                CollectionReader reader, ModeDecision modes, LiveMerge liveMerge, TableSwap swap,
                                RunReport report, JobFence fence, TransformCatalog transforms, SyncEvents events,
-                               com.fasterxml.jackson.databind.ObjectMapper json) {
+                               com.fasterxml.jackson.databind.ObjectMapper json,
+                               io.mongopgsync.stream.StreamStore streams) {
         this.registry = registry;
         this.tables = tables;
         this.rejects = rejects;
@@ -64,6 +66,7 @@ public class CollectionSyncSteps {
         this.transforms = transforms;
         this.events = events;
         this.json = json;
+        this.streams = streams;
     }
 
     public void begin(@ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run) {
@@ -82,6 +85,11 @@ public class CollectionSyncSteps {
             events.collectionStarted(run);
         } else {
             rejects.clear(run.historyId);
+        }
+        // a live collection's change stream waits while the sync reads (its batch in flight commits first) and
+        // applies what arrived meanwhile on the table this sync leaves
+        if (streams.hold(run.source.id(), run.collection, run.job.id())) {
+            run.metadata.put("changeStreamHeld", true);
         }
         run.metadata.put("attempts", run.attempts);
         run.metadata.remove(List.of("schemaChanges", "unchangedDocuments", "documentsDroppedBySteps"));
@@ -147,6 +155,7 @@ public class CollectionSyncSteps {
             transaction.executeWithoutResult(status -> {
                 fence.check(run);
                 registry.saveColumns(run.source.id(), run.collection, run.tableSchema.columns());
+                streams.release(run.source.id(), run.collection, run.job.id(), false);
                 history.finish(run.historyId, "completed", run.synced, run.failed, null,
                         report.finalMetadata(run).toString());
             });
@@ -165,6 +174,12 @@ public class CollectionSyncSteps {
                      @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable failure) {
         run.closeCursor();
         String message = report.describe(run, failure);
+        try {
+            streams.release(run.source.id(), run.collection, run.job.id(), false);
+        } catch (RuntimeException e) {
+            log.warn("Could not let the change stream of {}.{} go on: {}", run.source.name(), run.collection,
+                    e.getMessage());
+        }
         if (run.shadow != null) {
             try {
                 tables.dropIfExists(run.schema, run.shadow);
