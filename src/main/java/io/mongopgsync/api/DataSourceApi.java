@@ -137,6 +137,7 @@ public class DataSourceApi {
         inEffect.put("sampleSize", effective.sampleSize());
         inEffect.put("fullSyncEvery", effective.fullSyncEvery() == 0 ? null : effective.fullSyncEvery());
         inEffect.put("initialSync", !Boolean.FALSE.equals(config.initialSync()));
+        inEffect.put("realtime", Boolean.TRUE.equals(config.realtime()));
         inEffect.put("collections", Map.of("include", effective.include(), "exclude", effective.exclude()));
         body.put("effective", inEffect);
         return body;

@@ -85,7 +85,7 @@ public class StreamApi {
         } else if (c == null || c.owner() == null || !c.leaseLive()) {
             state = c != null && "failed".equals(c.state()) ? "failed" : "starting";
         } else {
-            state = c.paused() && !"paused".equals(c.state()) ? "paused" : c.state();
+            state = c.state(); // "paused" once the consumer has stopped applying, not when asked to
         }
         stream.put("realtime", realtime);
         stream.put("state", state);

@@ -57,6 +57,8 @@ final class StreamConsumer implements Runnable {
     private long nextProgressAt;
     private long firstPendingAt;
     private boolean paused;
+    /** The lag last written to the consumer row (-1: none yet). */
+    private long reportedLagMs = -1;
     private String state = "starting";
 
     StreamConsumer(StreamServices services, DataSourceRecord source, StreamSession session, MongoClient client) {
@@ -86,8 +88,10 @@ final class StreamConsumer implements Runnable {
                 if (pending > 0 && firstPendingAt == 0) {
                     firstPendingAt = now;
                 }
-                if (pending >= settings.batchSize()
-                        || (pending > 0 && System.currentTimeMillis() - firstPendingAt >= settings.batchInterval().toMillis())) {
+                // a full batch, a stream with nothing more to give right now, or the longest wait: waiting longer
+                // than events keep coming only adds lag
+                if (pending >= settings.batchSize() || (pending > 0 && (read == 0
+                        || System.currentTimeMillis() - firstPendingAt >= settings.batchInterval().toMillis()))) {
                     flush();
                 } else if (pending == 0 && read == 0) {
                     idle();
@@ -303,6 +307,7 @@ final class StreamConsumer implements Runnable {
         if (result.lastClusterTime() > 0) {
             long lagMs = Math.max(0, System.currentTimeMillis() - ChangeEvent.seconds(result.lastClusterTime()) * 1000);
             services.metrics().streamLag(source.name(), java.time.Duration.ofMillis(lagMs));
+            reportedLagMs = lagMs;
         }
     }
 
@@ -375,8 +380,11 @@ final class StreamConsumer implements Runnable {
 
     /** Nothing to apply: the lag is zero; a position the server reports without events is kept. */
     private void idle() {
-        services.store().lag(session.sourceId(), session.owner(), 0);
-        services.metrics().streamLag(source.name(), java.time.Duration.ZERO);
+        if (reportedLagMs != 0) {
+            services.store().lag(session.sourceId(), session.owner(), 0);
+            services.metrics().streamLag(source.name(), java.time.Duration.ZERO);
+            reportedLagMs = 0;
+        }
         for (CollectionStream stream : streams.values()) {
             if (!stream.applicable || stream.cursor == null) {
                 continue;
@@ -415,7 +423,7 @@ final class StreamConsumer implements Runnable {
     private void end(String status, String error) {
         try {
             services.history().endSession(session.historyId(), status, applied, rejected,
-                    error == null ? stopReason == null ? null : null : error, metadata().put("stopReason", stopReason).toString());
+                    error, metadata().put("stopReason", stopReason).toString());
         } catch (RuntimeException e) {
             log.warn("Could not end the history row of the change stream of '{}': {}", source.name(), e.getMessage());
         }

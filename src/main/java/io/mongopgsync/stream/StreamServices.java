@@ -35,10 +35,12 @@ class StreamServices {
     private final SyncMetrics metrics;
     private final ObjectMapper json;
     private final TransactionTemplate transaction;
+    private final io.mongopgsync.sync.SyncJobQueue jobs;
 
     StreamServices(StreamStore store, StreamWriter writer, StreamHistory history, StreamProperties properties,
                    SyncProperties syncProperties, TransformCatalog transforms, DocumentSteps steps, SyncService syncs,
-                   SyncMetrics metrics, ObjectMapper json, TransactionTemplate transaction) {
+                   SyncMetrics metrics, ObjectMapper json, TransactionTemplate transaction,
+                   io.mongopgsync.sync.SyncJobQueue jobs) {
         this.store = store;
         this.writer = writer;
         this.history = history;
@@ -50,6 +52,7 @@ class StreamServices {
         this.metrics = metrics;
         this.json = json;
         this.transaction = transaction;
+        this.jobs = jobs;
     }
 
     StreamStore store() {
@@ -96,6 +99,9 @@ class StreamServices {
 
     /** Queues a full sync of these collections unless a sync of the source is queued or running already. */
     void requestSnapshot(DataSourceRecord source, List<String> collections) {
+        if (jobs.active(source.id()).isPresent()) {
+            return; // one job per source: the snapshot is queued when it ends (a full sync of it may complete it)
+        }
         var details = json.createObjectNode();
         var names = details.putArray("collections");
         collections.forEach(names::add);

@@ -99,10 +99,15 @@ class ChangeStreamIT {
         awaitStreaming(source);
         assertThat(ids(source, "orders")).isEqualTo(mongoIds(orders));
 
+        long written = System.nanoTime();
         orders.insertOne(new Document("_id", 1000).append("name", "live").append("note", "a new field"));
         orders.deleteOne(Filters.eq("_id", 3));
-        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
                 .until(() -> ids(source, "orders").contains("1000") && !ids(source, "orders").contains("3"));
+        long arrivedMs = (System.nanoTime() - written) / 1_000_000;
+        System.out.printf("[figures] an insert (with a new field) and a delete were in PostgreSQL %d ms after they "
+                + "were written%n", arrivedMs);
+        assertThat(arrivedMs).as("milliseconds from the writes to the rows").isLessThan(1000);
 
         assertThat(ids(source, "orders")).isEqualTo(mongoIds(orders));
         String table = sync.table(source, "orders");
@@ -205,6 +210,8 @@ class ChangeStreamIT {
                 .json().get("state").asText().equals("paused"));
         insert(parts, 5, 15);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> rows(source, "parts") == 5);
+        assertThat(sync.api().get("/api/data-sources/" + source + "/sync-status").json().get("stream").get("state")
+                .asText()).isEqualTo("paused");
 
         assertThat(sync.api().post("/api/data-sources/" + source + "/stream/resume", "").status()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(10)).until(() -> rows(source, "parts") == 15);
