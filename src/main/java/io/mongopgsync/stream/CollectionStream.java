@@ -17,6 +17,8 @@ final class CollectionStream {
     MongoChangeStreamCursor<ChangeStreamDocument<BsonDocument>> cursor;
     /** Read from the cursor, not yet committed (held while a sync of the collection runs). */
     final List<ChangeEvent> pending = new ArrayList<>();
+    /** How many of the pending events went through the collection's steps already (never twice). */
+    int prepared;
     /** The position row's generation the table schema below was read at. */
     int generation = -1;
     String table;

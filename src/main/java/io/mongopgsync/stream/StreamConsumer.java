@@ -83,7 +83,9 @@ final class StreamConsumer implements Runnable {
                     refresh();
                     nextRefreshAt = now + settings.pollInterval().toMillis();
                 }
+                long readStarted = System.currentTimeMillis();
                 int read = paused ? 0 : read(settings.batchSize() - pendingApplicable());
+                long readMs = System.currentTimeMillis() - readStarted;
                 int pending = pendingApplicable();
                 if (pending > 0 && firstPendingAt == 0) {
                     firstPendingAt = now;
@@ -95,6 +97,10 @@ final class StreamConsumer implements Runnable {
                     flush();
                 } else if (pending == 0 && read == 0) {
                     idle();
+                    // servers that answer an empty read at once (not after maxAwaitTime) must not be polled in a spin
+                    if (readMs < settings.maxAwait().toMillis()) {
+                        sleep(settings.maxAwait().toMillis() - readMs);
+                    }
                 }
                 if (System.currentTimeMillis() >= nextProgressAt) {
                     progress();
@@ -135,6 +141,16 @@ final class StreamConsumer implements Runnable {
         }
         List<String> needSnapshot = new ArrayList<>();
         positions = services.store().positions(session.sourceId());
+        for (var it = streams.values().iterator(); it.hasNext(); ) {
+            CollectionStream stream = it.next();
+            StreamStore.Position position = positions.get(stream.collection);
+            if (!present.contains(stream.collection) && (position == null || !position.snapshotDone())) {
+                // gone (or excluded) before it had a snapshot: nothing to follow until it appears again
+                stream.close();
+                it.remove();
+                services.store().forget(session.sourceId(), stream.collection);
+            }
+        }
         for (CollectionStream stream : streams.values()) {
             StreamStore.Position position = positions.get(stream.collection);
             if (position == null) {
@@ -202,6 +218,7 @@ final class StreamConsumer implements Runnable {
     private void startOver(CollectionStream stream) {
         stream.close();
         stream.pending.clear();
+        stream.prepared = 0;
         stream.cursor = watch(stream.collection).cursor();
         int generation = services.store().startOver(session.sourceId(), stream.collection, stream.cursor.getResumeToken());
         services.writer().refreshTable(session, stream, generation);
@@ -275,11 +292,11 @@ final class StreamConsumer implements Runnable {
 
     /** Applies what is pending: team steps and filter first, then one transaction for every collection. */
     private void flush() {
+        long batchStarted = System.currentTimeMillis();
         firstPendingAt = 0;
         List<CollectionStream> ready = new ArrayList<>();
         for (CollectionStream stream : streams.values()) {
-            if (stream.applicable && !stream.pending.isEmpty()) {
-                prepare(stream);
+            if (stream.applicable && !stream.pending.isEmpty() && prepare(stream)) {
                 ready.add(stream);
             }
         }
@@ -287,12 +304,17 @@ final class StreamConsumer implements Runnable {
             return;
         }
         StreamWriter.Result result = services.writer().apply(session, ready);
+        if (log.isDebugEnabled()) {
+            log.debug("Change stream of '{}': {} events applied, {} refused as stale, in {} ms (prepare and write)",
+                    source.name(), result.applied(), result.refused(), System.currentTimeMillis() - batchStarted);
+        }
         for (CollectionStream stream : ready) {
             BatchPlan plan = result.plans().get(stream.collection);
             if (plan == null) {
                 continue; // held or swapped meanwhile: its events wait
             }
             stream.pending.subList(0, (int) plan.planned()).clear();
+            stream.prepared = Math.max(0, stream.prepared - (int) plan.planned());
             inserted += plan.inserted();
             updated += plan.updated();
             deleted += plan.deleted();
@@ -315,9 +337,11 @@ final class StreamConsumer implements Runnable {
      * The collection's steps (field actions, team routes) on the documents to write; a document a step drops, or
      * that the collection's filter no longer keeps, leaves the table as it would at the next full sync.
      */
-    private void prepare(CollectionStream stream) {
+    private boolean prepare(CollectionStream stream) {
+        int from = stream.prepared;
+        stream.prepared = stream.pending.size();
         List<BsonDocument> documents = new ArrayList<>();
-        for (ChangeEvent e : stream.pending) {
+        for (ChangeEvent e : stream.pending.subList(from, stream.pending.size())) {
             if (e.kind() == ChangeEvent.Kind.GAP) {
                 break;
             }
@@ -326,7 +350,7 @@ final class StreamConsumer implements Runnable {
             }
         }
         if (documents.isEmpty()) {
-            return;
+            return true;
         }
         Set<String> removed = new HashSet<>();
         if (stream.transforms.filter() != null) {
@@ -339,7 +363,7 @@ final class StreamConsumer implements Runnable {
             Map<String, BsonDocument> kept = new LinkedHashMap<>();
             outcome.kept().forEach(d -> kept.put(IdEncoder.encode(d.get(TableSchema.ID)), d));
             documents = new ArrayList<>(kept.values());
-            for (int i = 0; i < stream.pending.size(); i++) {
+            for (int i = from; i < stream.pending.size(); i++) {
                 ChangeEvent e = stream.pending.get(i);
                 if (e.kind() == ChangeEvent.Kind.UPSERT && kept.containsKey(e.documentId())) {
                     stream.pending.set(i, new ChangeEvent(e.kind(), e.collection(), e.operation(), e.documentId(),
@@ -348,7 +372,7 @@ final class StreamConsumer implements Runnable {
             }
         }
         if (!removed.isEmpty()) {
-            for (int i = 0; i < stream.pending.size(); i++) {
+            for (int i = from; i < stream.pending.size(); i++) {
                 ChangeEvent e = stream.pending.get(i);
                 if (e.kind() == ChangeEvent.Kind.UPSERT && removed.contains(e.documentId())) {
                     stream.pending.set(i, new ChangeEvent(ChangeEvent.Kind.DELETE, e.collection(), e.operation(),
@@ -357,7 +381,7 @@ final class StreamConsumer implements Runnable {
             }
             documents.removeIf(d -> removed.contains(IdEncoder.encode(d.get(TableSchema.ID))));
         }
-        services.writer().evolve(session, stream, documents);
+        return services.writer().evolve(session, stream, documents);
     }
 
     /** Ids of documents the collection's filter does not keep (asked of MongoDB, as the batch syncs do). */
@@ -396,9 +420,6 @@ final class StreamConsumer implements Runnable {
                 stream.savedIdleToken = token;
                 stream.savedIdleAt = now;
             }
-        }
-        if (paused || streams.values().stream().noneMatch(s -> s.applicable)) {
-            sleep(services.properties().maxAwait().toMillis());
         }
     }
 

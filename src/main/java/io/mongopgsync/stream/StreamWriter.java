@@ -62,12 +62,36 @@ public class StreamWriter {
 
     /**
      * Widens the table for the documents about to be written (new fields, type changes), as the batch syncs do.
-     * Only for collections whose events are applied now.
+     * Returns false, changing nothing, when a sync holds the collection or swapped its table since its columns
+     * were read (the caller reads them again first).
      */
-    public void evolve(StreamSession session, CollectionStream stream, List<BsonDocument> documents) {
+    public boolean evolve(StreamSession session, CollectionStream stream, List<BsonDocument> documents) {
         List<TableSchema.Change> changes = stream.tableSchema.observe(documents);
-        liveMerge.evolveLiveTable(session.schema(), stream.table, session.sourceId(), stream.collection,
-                stream.tableSchema, changes, () -> fence(session), change -> { });
+        if (changes.isEmpty()) {
+            return true;
+        }
+        try {
+            liveMerge.evolveLiveTable(session.schema(), stream.table, session.sourceId(), stream.collection,
+                    stream.tableSchema, changes, () -> {
+                        fence(session);
+                        StreamStore.Position p = store.lockPosition(session.sourceId(), stream.collection).orElse(null);
+                        if (p == null || !p.applicable() || p.generation() != stream.generation) {
+                            throw new TableMoved();
+                        }
+                    }, change -> { });
+            return true;
+        } catch (TableMoved moved) {
+            stream.applicable = false;
+            stream.generation = -1; // columns are read again at the next refresh
+            return false;
+        }
+    }
+
+    /** The collection's table changed hands since its columns were read. */
+    private static final class TableMoved extends RuntimeException {
+        TableMoved() {
+            super(null, null, false, false);
+        }
     }
 
     /**
@@ -84,6 +108,7 @@ public class StreamWriter {
             long applied = 0;
             long refused = 0;
             long lastClusterTime = 0;
+            int staged = 0;
             for (CollectionStream stream : streams) {
                 StreamStore.Position position = positions.get(stream.collection);
                 if (position == null || !position.applicable() || position.generation() != stream.generation) {
@@ -94,7 +119,7 @@ public class StreamWriter {
                         .filter(java.util.Objects::nonNull).distinct().toList();
                 BatchPlan plan = BatchPlan.of(stream.pending,
                         store.versions(session.sourceId(), stream.collection, ids));
-                write(session, stream, plan);
+                write(session, stream, plan, staged++);
                 store.writeVersions(session.sourceId(), stream.collection, plan.versions());
                 if (plan.last() != null) {
                     store.savePosition(session.sourceId(), stream.collection, plan.last().resumeToken(),
@@ -112,7 +137,7 @@ public class StreamWriter {
         });
     }
 
-    private void write(StreamSession session, CollectionStream stream, BatchPlan plan) {
+    private void write(StreamSession session, CollectionStream stream, BatchPlan plan, int ordinal) {
         String live = qualified(session.schema(), stream.table);
         Connection connection = DataSourceUtils.getConnection(dataSource);
         try {
@@ -135,13 +160,12 @@ public class StreamWriter {
                 rows.add(new CopyLoader.Row(e.getKey(), line.toString(), null));
                 byId.put(e.getKey(), e.getValue());
             }
-            String staging = quote("_mps_stream_staging");
+            // one staging table per collection of the batch, dropped at commit
+            String staging = quote("_mps_stream_staging_" + ordinal);
             try (var statement = connection.createStatement()) {
-                statement.execute("DROP TABLE IF EXISTS pg_temp." + staging);
                 statement.execute(StreamSql.createStaging(live, staging));
                 CopyLoader.Result copied = CopyLoader.copy(connection, staging, RowMapper.copyColumns(columns), rows);
                 statement.executeUpdate(StreamSql.upsert(live, staging, columns));
-                statement.execute("DROP TABLE " + staging);
                 for (CopyLoader.Rejected r : copied.rejected()) {
                     BsonDocument doc = byId.get(r.row().documentId());
                     rejects.add(session.sourceId(), session.historyId(), stream.collection, r.row().documentId(),
