@@ -5,7 +5,6 @@ import io.mongopgsync.source.DataSourceRecord;
 import io.mongopgsync.source.DataSourceRepository;
 import io.mongopgsync.source.MongoConnections;
 import jakarta.annotation.PreDestroy;
-import java.net.InetAddress;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +61,7 @@ public class StreamManager {
         this.sources = sources;
         this.connections = connections;
         this.settings = settings;
-        this.owner = hostName() + "|" + ProcessHandle.current().pid() + "|" + UUID.randomUUID().toString().substring(0, 8);
+        this.owner = io.mongopgsync.sync.JobWorker.hostName() + "|" + ProcessHandle.current().pid() + "|" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -221,17 +220,5 @@ public class StreamManager {
     @PreDestroy
     void destroy() {
         onShutdown();
-    }
-
-    private static String hostName() {
-        String env = System.getenv("HOSTNAME");
-        if (env != null && !env.isBlank()) {
-            return env;
-        }
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "unknown-host";
-        }
     }
 }
