@@ -119,7 +119,10 @@ public class StreamManager {
                 } else if (!wanted.contains(id)) {
                     stop(id, r, "realtime was turned off or the source was deleted", "stopped");
                 } else if (!store.renew(id, owner, settings.leaseTimeout())) {
-                    log.warn("The change stream of data source {} was taken over by another instance", id);
+                    var holder = store.consumer(id).orElse(null);
+                    log.warn("The change stream of data source {} was taken over by another instance (lease now held "
+                            + "by {} until {})", id, holder == null ? "nobody" : holder.owner(),
+                            holder == null ? null : holder.leaseUntil());
                     r.consumer().stop("its lease was taken over by another instance");
                     r.thread().join(settings.leaseTimeout().toMillis());
                     running.remove(id);
