@@ -159,6 +159,16 @@ public class StreamManager {
         long historyId = history.startSession(sourceId, metadata.toString());
         history.endAbandonedSessions(sourceId, historyId);
         store.session(sourceId, owner, "starting", historyId);
+        // starting took a while (a MongoDB client, the history): the lease may have lapsed and been taken meanwhile
+        if (!store.renew(sourceId, owner, settings.leaseTimeout()) || !store.consumer(sourceId)
+                .map(c -> owner.equals(c.owner())).orElse(false)) {
+            history.endSession(historyId, "failed", 0, 0, "another instance took the change stream over while this "
+                    + "one was starting it", "{}");
+            mongo.close();
+            log.info("Change stream of '{}' was taken over by another instance while this one started it",
+                    source.name());
+            return;
+        }
         StreamSession session = new StreamSession(sourceId, source.name(), owner, services.schema(), historyId);
         StreamConsumer consumer = new StreamConsumer(services, source, session, mongo.client());
         Thread thread = new Thread(() -> {
