@@ -161,6 +161,7 @@ public class DataSourceApi {
         inEffect.put("sampleSize", effective.sampleSize());
         inEffect.put("fullSyncEvery", effective.fullSyncEvery() == 0 ? null : effective.fullSyncEvery());
         inEffect.put("initialSync", !Boolean.FALSE.equals(config.initialSync()));
+        inEffect.put("realtime", Boolean.TRUE.equals(config.realtime()));
         inEffect.put("collections", Map.of("include", effective.include(), "exclude", effective.exclude()));
         // each configured collection with what applies to it, its own settings merged over the source's
         Map<String, Object> perCollection = new LinkedHashMap<>();

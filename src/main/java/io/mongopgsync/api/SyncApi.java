@@ -40,10 +40,12 @@ public class SyncApi {
     private final ObjectMapper mapper;
     private final SyncMetrics metrics;
     private final io.mongopgsync.verify.DriftStatus drift;
+    private final io.mongopgsync.stream.StreamApi streams;
 
     public SyncApi(DataSourceService sources, SyncService syncs, SyncJobQueue jobs, SyncHistory history,
                    TableRegistry registry, RejectStore rejects, JsonBodies bodies, ObjectMapper mapper,
-                   SyncMetrics metrics, io.mongopgsync.verify.DriftStatus drift) {
+                   SyncMetrics metrics, io.mongopgsync.verify.DriftStatus drift,
+                   io.mongopgsync.stream.StreamApi streams) {
         this.sources = sources;
         this.syncs = syncs;
         this.jobs = jobs;
@@ -54,6 +56,7 @@ public class SyncApi {
         this.mapper = mapper;
         this.metrics = metrics;
         this.drift = drift;
+        this.streams = streams;
     }
 
     /** POST /sync {syncType?}: 202 with the queued job; 409 when one is queued or running. */
@@ -114,6 +117,9 @@ public class SyncApi {
         answer.put("driftCollections", drifting);
         List<Map<String, Object>> current = new ArrayList<>();
         for (SyncHistory.Row row : history.inProgress(source.id())) {
+            if ("stream".equals(row.syncType())) {
+                continue; // a change-stream session: shown as "stream" below, it has no end to measure progress by
+            }
             JsonNode metadata = parse(row.syncMetadataJson());
             Map<String, Object> progress = new LinkedHashMap<>();
             progress.put("collection", row.collectionName());
@@ -128,6 +134,7 @@ public class SyncApi {
             current.add(progress);
         }
         answer.put("current", current);
+        streams.summary(source).ifPresent(stream -> answer.put("stream", stream));
         answer.put("history", history.page(source.id(), 10, 0).stream().map(this::historyRow).toList());
         return ApiResponse.ok(answer);
     }

@@ -33,7 +33,8 @@ public record SyncConfig(
         Boolean initialSync,
         String incrementalBy,
         Map<String, CollectionSettings> collectionSettings,
-        VerifySchedule verify) {
+        VerifySchedule verify,
+        Boolean realtime) {
 
     public static final int MIN_BATCH = 100;
     public static final int MAX_BATCH = 10_000;
@@ -43,7 +44,7 @@ public record SyncConfig(
 
     static final Set<String> KEYS = Set.of("schedule", "scheduleTimeZone", "batchSize", "incremental",
             "lastSyncField", "collections", "parallelism", "fullSyncEvery", "sampleSize", "initialSync",
-            "incrementalBy", "collectionSettings", "verify");
+            "incrementalBy", "collectionSettings", "verify", "realtime");
 
     /** incrementalBy: documents whose lastSyncField is at or past the watermark (inserts and updates). */
     public static final String BY_LAST_SYNC_FIELD = "lastSyncField";
@@ -90,7 +91,7 @@ public record SyncConfig(
 
     public static SyncConfig empty() {
         return new SyncConfig(null, null, null, null, null, List.of(), List.of(), null, null, null, null, null, Map.of(),
-                null);
+                null, null);
     }
 
     /** Validates {@code node} (field names in errors start with {@code prefix}); returns null when it has errors. */
@@ -131,6 +132,7 @@ public record SyncConfig(
         Integer fullSyncEvery = FieldErrors.optionalInt(node, "fullSyncEvery", prefix, 1, 100_000, own);
         Integer sampleSize = FieldErrors.optionalInt(node, "sampleSize", prefix, 10, 100_000, own);
         Boolean initialSync = FieldErrors.optionalBoolean(node, "initialSync", prefix, own);
+        Boolean realtime = FieldErrors.optionalBoolean(node, "realtime", prefix, own);
 
         List<String> include = List.of();
         List<String> exclude = List.of();
@@ -179,7 +181,7 @@ public record SyncConfig(
             return null;
         }
         return new SyncConfig(schedule, zone, batchSize, incremental, lastSyncField, include, exclude, parallelism,
-                fullSyncEvery, sampleSize, initialSync, incrementalBy, perCollection, verify);
+                fullSyncEvery, sampleSize, initialSync, incrementalBy, perCollection, verify, realtime);
     }
 
     /** One of {@link #INCREMENTAL_BY}; objectIdInserts has no watermark field, so a lastSyncField beside it is refused. */
@@ -253,6 +255,7 @@ public record SyncConfig(
         if (sampleSize != null) out.put("sampleSize", sampleSize);
         if (initialSync != null) out.put("initialSync", initialSync);
         putIfSet(out, "incrementalBy", incrementalBy);
+        if (realtime != null) out.put("realtime", realtime);
         if (!collectionSettings.isEmpty()) {
             ObjectNode settings = out.putObject("collectionSettings");
             collectionSettings.forEach((name, s) -> {

@@ -43,12 +43,14 @@ public class CollectionSyncSteps {
     private final SyncEvents events;
     private final com.fasterxml.jackson.databind.ObjectMapper json;
     private final SystemRecovery recovery;
+    private final io.mongopgsync.stream.StreamStore streams;
 
     public CollectionSyncSteps(TableRegistry registry, TargetTables tables, RejectStore rejects, SyncHistory history,
                                TransactionTemplate transaction, SyncMetrics metrics, SyncJobQueue jobs,
                                CollectionReader reader, ModeDecision modes, LiveMerge liveMerge, TableSwap swap,
                                RunReport report, JobFence fence, TransformCatalog transforms, SyncEvents events,
-                               com.fasterxml.jackson.databind.ObjectMapper json, SystemRecovery recovery) {
+                               com.fasterxml.jackson.databind.ObjectMapper json, SystemRecovery recovery,
+                               io.mongopgsync.stream.StreamStore streams) {
         this.registry = registry;
         this.tables = tables;
         this.rejects = rejects;
@@ -66,6 +68,7 @@ public class CollectionSyncSteps {
         this.events = events;
         this.json = json;
         this.recovery = recovery;
+        this.streams = streams;
     }
 
     public void begin(@ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run) {
@@ -85,6 +88,11 @@ public class CollectionSyncSteps {
             events.collectionStarted(run);
         } else {
             rejects.clear(run.historyId);
+        }
+        // a live collection's change stream waits while the sync reads (its batch in flight commits first) and
+        // applies what arrived meanwhile on the table this sync leaves
+        if (streams.hold(run.source.id(), run.collection, run.job.id())) {
+            run.metadata.put("changeStreamHeld", true);
         }
         run.metadata.put("attempts", run.attempts);
         run.metadata.remove(List.of("schemaChanges", "unchangedDocuments", "documentsDroppedBySteps"));
@@ -152,6 +160,7 @@ public class CollectionSyncSteps {
             transaction.executeWithoutResult(status -> {
                 fence.check(run);
                 registry.saveColumns(run.source.id(), run.collection, run.tableSchema.columns());
+                streams.release(run.source.id(), run.collection, run.job.id(), false);
                 history.finish(run.historyId, "completed", run.synced, run.failed, null,
                         report.finalMetadata(run).toString());
             });
@@ -179,6 +188,12 @@ public class CollectionSyncSteps {
         }
         String message = cancelled ? cancelMessage(run) : report.describe(run, failure);
         String outcome = cancelled ? "cancelled" : "failed";
+        try {
+            streams.release(run.source.id(), run.collection, run.job.id(), false);
+        } catch (RuntimeException e) {
+            log.warn("Could not let the change stream of {}.{} go on: {}", run.source.name(), run.collection,
+                    e.getMessage());
+        }
         if (run.shadow != null) {
             try {
                 tables.dropIfExists(run.schema, run.shadow);

@@ -275,7 +275,8 @@ public class JobWorker {
         };
     }
 
-    private static String hostName() {
+    /** This instance's host name as owners of jobs and leases name it ($HOSTNAME in containers). */
+    public static String hostName() {
         String env = System.getenv("HOSTNAME");
         if (env != null && !env.isBlank()) {
             return env;

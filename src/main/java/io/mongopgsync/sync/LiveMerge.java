@@ -47,27 +47,41 @@ public class LiveMerge {
 
     /** Schema changes on the live table, committed on their own so readers wait for the DDL only. */
     public void applySchemaChanges(CollectionRun run, List<TableSchema.Change> changes) {
+        evolveLiveTable(run.schema, run.table, run.source.id(), run.collection, run.tableSchema, changes,
+                () -> fence.check(run), change -> report.noteChange(run, change));
+    }
+
+    /**
+     * Schema changes on a live table in a transaction of their own (a change stream's batches evolve the table as
+     * the batch syncs do): {@code fence} proves the caller may still change the table, {@code noted} hears of
+     * each change applied.
+     */
+    public void evolveLiveTable(String schema, String table, long sourceId, String collection, TableSchema tableSchema,
+                                List<TableSchema.Change> changes, Runnable fence,
+                                java.util.function.Consumer<TableSchema.Change> noted) {
         if (changes.isEmpty()) {
             return;
         }
         transaction.executeWithoutResult(status -> {
             // A queued ALTER blocks the readers behind it: wait for locks only briefly, the step is retried.
             tables.lockTimeout(lockTimeout);
-            fence.check(run);
+            fence.run();
             boolean widening = changes.stream().anyMatch(c -> !c.isNewColumn());
+            List<TargetTables.DependentView> views = List.of();
             if (widening) {
-                tables.serializeDdl(run.schema);
-                tables.lockExclusive(run.schema, run.table);
-                List<TargetTables.DependentView> views = tables.dependentViews(run.schema, run.table);
+                tables.serializeDdl(schema);
+                tables.lockExclusive(schema, table);
+                views = tables.dependentViews(schema, table);
                 tables.dropViews(views);
-                changes.forEach(change -> applyAndNote(run, run.table, change));
-                tables.recreateViews(views);
-            } else {
-                changes.forEach(change -> applyAndNote(run, run.table, change));
             }
+            for (TableSchema.Change change : changes) {
+                tables.apply(schema, table, change);
+                noted.accept(change);
+            }
+            tables.recreateViews(views);
             // the column registry must judge the live table by its real contents
-            if (run.tableSchema.takeChanged()) {
-                registry.saveColumns(run.source.id(), run.collection, run.tableSchema.columns());
+            if (tableSchema.takeChanged()) {
+                registry.saveColumns(sourceId, collection, tableSchema.columns());
             }
         });
     }

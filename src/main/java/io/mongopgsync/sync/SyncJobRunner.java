@@ -89,6 +89,7 @@ public class SyncJobRunner {
             try {
                 collections = Retries.withBackoff("Listing the collections of " + source.name(), properties.retry(),
                         () -> listCollections(mongo.client(), source, config));
+                collections = onlyRequested(job, collections);
             } catch (RuntimeException e) {
                 String uri = connections.connectionString(source);
                 String message = "MongoDB unreachable: " + ConnectionCheck.classify(e, uri).getMessage();
@@ -116,6 +117,22 @@ public class SyncJobRunner {
         }
         names.sort(String::compareTo);
         return names;
+    }
+
+    /** A job may name the collections it is for (a change stream's snapshot); others run every collection. */
+    private List<String> onlyRequested(SyncJob job, List<String> collections) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode wanted = json.readTree(job.detailsJson() == null ? "{}" : job.detailsJson())
+                    .path("collections");
+            if (!wanted.isArray()) {
+                return collections;
+            }
+            java.util.Set<String> names = new java.util.HashSet<>();
+            wanted.forEach(n -> names.add(n.asText()));
+            return collections.stream().filter(names::contains).toList();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return collections;
+        }
     }
 
     /** Runs every collection and waits for all of them, so that nothing of this job outlives it. */

@@ -31,9 +31,11 @@ public class TableSwap {
     private final IndexTranslation indexes;
     private final RunReport report;
     private final Duration lockTimeout;
+    private final io.mongopgsync.stream.StreamStore streams;
 
     public TableSwap(TargetTables tables, TableRegistry registry, SyncHistory history, TransactionTemplate transaction,
-                     JobFence fence, IndexTranslation indexes, RunReport report, SyncProperties properties) {
+                     JobFence fence, IndexTranslation indexes, RunReport report, SyncProperties properties,
+                     io.mongopgsync.stream.StreamStore streams) {
         this.tables = tables;
         this.registry = registry;
         this.history = history;
@@ -42,6 +44,7 @@ public class TableSwap {
         this.indexes = indexes;
         this.report = report;
         this.lockTimeout = properties.lockTimeout();
+        this.streams = streams;
     }
 
     public void finishFull(CollectionRun run) {
@@ -93,6 +96,8 @@ public class TableSwap {
                 views.forEach(v -> recreated.add(v.schema() + "." + v.name()));
             }
             registry.saveColumns(run.source.id(), run.collection, run.tableSchema.columns());
+            // the change stream goes on from where it stood when this sync began, on the new table
+            streams.release(run.source.id(), run.collection, run.job.id(), true);
             history.finish(run.historyId, "completed", run.synced, run.failed, null, report.finalMetadata(run).toString());
         });
         run.shadow = null;

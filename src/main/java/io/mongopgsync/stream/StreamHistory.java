@@ -1,0 +1,70 @@
+package io.mongopgsync.stream;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * History rows of change streams (sync_type {@code stream}): one per consumer session, over every collection of
+ * the source ({@code collection_name} {@code *}), with its counts; and one per gap, naming the collection and
+ * from when its changes could not be followed.
+ */
+@Repository
+public class StreamHistory {
+
+    /** The collection name of a session's row: the session covers every collection of the source. */
+    public static final String ALL_COLLECTIONS = "*";
+
+    private final JdbcClient jdbc;
+
+    public StreamHistory(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public long startSession(long sourceId, String metadataJson) {
+        return jdbc.sql("INSERT INTO dra_mongodb_sync_history (data_source_id, collection_name, sync_type, status, "
+                        + "sync_metadata) VALUES (:source, :all, 'stream', 'in_progress', CAST(:metadata AS jsonb)) RETURNING id")
+                .param("source", sourceId).param("all", ALL_COLLECTIONS).param("metadata", metadataJson)
+                .query(Long.class).single();
+    }
+
+    public void progress(long historyId, long applied, long failed, String metadataJson) {
+        jdbc.sql("UPDATE dra_mongodb_sync_history SET records_synced = :applied, records_failed = :failed, "
+                        + "sync_metadata = CAST(:metadata AS jsonb) WHERE id = :id AND status = 'in_progress'")
+                .param("id", historyId).param("applied", applied).param("failed", failed).param("metadata", metadataJson)
+                .update();
+    }
+
+    public void endSession(long historyId, String status, long applied, long failed, String error, String metadataJson) {
+        jdbc.sql("UPDATE dra_mongodb_sync_history SET status = :status, records_synced = :applied, "
+                        + "records_failed = :failed, error_message = :error, completed_at = now(), "
+                        + "sync_metadata = CAST(:metadata AS jsonb) WHERE id = :id AND status = 'in_progress'")
+                .param("id", historyId).param("status", status).param("applied", applied).param("failed", failed)
+                .param("error", error).param("metadata", metadataJson).update();
+    }
+
+    /** A gap: the collection's changes from {@code metadataJson.gap.from} on could not be followed. */
+    public long recordGap(long sourceId, String collection, String table, String message, String metadataJson) {
+        return jdbc.sql("INSERT INTO dra_mongodb_sync_history (data_source_id, collection_name, table_name, sync_type, "
+                        + "status, completed_at, error_message, sync_metadata) VALUES (:source, :collection, :table, "
+                        + "'stream', 'failed', now(), :message, CAST(:metadata AS jsonb)) RETURNING id")
+                .param("source", sourceId).param("collection", collection).param("table", table)
+                .param("message", message).param("metadata", metadataJson).query(Long.class).single();
+    }
+
+    /** Sessions left in progress by an instance that died: ended, so that none stays open for ever. */
+    public int endAbandonedSessions(long sourceId, long currentHistoryId) {
+        return jdbc.sql("UPDATE dra_mongodb_sync_history SET status = 'failed', completed_at = now(), "
+                        + "error_message = 'the instance running this change stream stopped without ending it; "
+                        + "another session took over from its last committed position' WHERE data_source_id = :source "
+                        + "AND sync_type = 'stream' AND status = 'in_progress' AND id <> :current")
+                .param("source", sourceId).param("current", currentHistoryId).update();
+    }
+
+    /** The error of the source's newest stream session, if it failed. */
+    public java.util.Optional<String> lastSessionError(long sourceId) {
+        return jdbc.sql("SELECT error_message FROM dra_mongodb_sync_history WHERE data_source_id = :source "
+                        + "AND sync_type = 'stream' AND collection_name = :all ORDER BY id DESC LIMIT 1")
+                .param("source", sourceId).param("all", ALL_COLLECTIONS).query(String.class).optional()
+                .filter(java.util.Objects::nonNull);
+    }
+}
