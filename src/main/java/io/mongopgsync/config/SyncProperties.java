@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -31,7 +32,8 @@ public record SyncProperties(
         @Valid @DefaultValue Events events,
         @Valid @DefaultValue Transforms transforms,
         @Valid @DefaultValue Security security,
-        @Valid @DefaultValue Query query) {
+        @Valid @DefaultValue Query query,
+        @Valid @DefaultValue Memory memory) {
 
     /** Whether the embedded demo runs: enabled and no external MongoDB configured. */
     public boolean demoMode() {
@@ -78,6 +80,15 @@ public record SyncProperties(
             @DefaultValue("3") @Min(1) @Max(16) int parallelism,
             @DefaultValue("1000") @Min(10) @Max(100000) int sampleSize,
             @DefaultValue("updatedAt") String lastSyncField) {
+    }
+
+    /**
+     * Memory a sync may hold for documents in flight: a batch ends at {@code batchSize} documents or at
+     * {@code batchBytes} of BSON, whichever comes first; the parallel streams of one job share {@code jobBytes}.
+     */
+    public record Memory(
+            @DefaultValue("8MB") @NotNull DataSize batchBytes,
+            @DefaultValue("128MB") @NotNull DataSize jobBytes) {
     }
 
     /** The durable job queue. */

@@ -2,12 +2,13 @@ package io.mongopgsync.sync;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.mongodb.client.MongoCursor;
+import io.mongopgsync.load.CopyStream;
 import io.mongopgsync.mapping.RowMapper;
 import io.mongopgsync.mapping.TableSchema;
 import io.mongopgsync.source.DataSourceRecord;
 import java.time.Instant;
 import java.util.function.Supplier;
-import org.bson.BsonDocument;
+import org.bson.RawBsonDocument;
 import org.bson.BsonValue;
 
 /**
@@ -36,7 +37,11 @@ public final class CollectionRun {
     String shadow;
     TableSchema tableSchema;
     RowMapper mapper;
-    MongoCursor<BsonDocument> cursor;
+    MongoCursor<RawBsonDocument> cursor;
+    /** The open COPY into the shadow table of a full sync. */
+    CopyStream stream;
+    /** How many bytes a batch and a COPY chunk of this run hold at most. */
+    MemoryBudget memory = MemoryBudget.DEFAULT;
     long synced;
     long failed;
     int attempts;
@@ -75,7 +80,16 @@ public final class CollectionRun {
         tableSchema = null;
         mapper = null;
         closeCursor();
+        abortStream();
         watermarkSeen = null;
+    }
+
+    /** Ends a COPY under way without storing its open chunk (before the shadow is dropped or the run retried). */
+    void abortStream() {
+        if (stream != null) {
+            stream.abort();
+            stream = null;
+        }
     }
 
     void closeCursor() {

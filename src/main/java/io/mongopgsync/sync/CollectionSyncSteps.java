@@ -164,6 +164,8 @@ public class CollectionSyncSteps {
     public void fail(@ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run,
                      @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable failure) {
         run.closeCursor();
+        // an open COPY holds a lock on the shadow: end it before the shadow is dropped
+        run.abortStream();
         String message = report.describe(run, failure);
         if (run.shadow != null) {
             try {

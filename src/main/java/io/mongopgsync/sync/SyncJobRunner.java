@@ -96,9 +96,12 @@ public class SyncJobRunner {
                 return;
             }
             List<CollectionRun> runs = new ArrayList<>();
+            MemoryBudget memory = MemoryBudget.of(properties.memory(), config.parallelism());
             for (String name : collections) {
-                runs.add(new CollectionRun(job, source, config, name, properties.targetSchema(), stopReason,
-                        mongo.client()));
+                CollectionRun run = new CollectionRun(job, source, config, name, properties.targetSchema(), stopReason,
+                        mongo.client());
+                run.memory = memory;
+                runs.add(run);
             }
             runCollections(runs, config.parallelism());
             finish(job, source, runs);
