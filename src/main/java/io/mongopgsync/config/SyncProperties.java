@@ -33,7 +33,8 @@ public record SyncProperties(
         @Valid @DefaultValue Transforms transforms,
         @Valid @DefaultValue Security security,
         @Valid @DefaultValue Query query,
-        @Valid @DefaultValue Memory memory) {
+        @Valid @DefaultValue Memory memory,
+        @Valid @DefaultValue Splits splits) {
 
     /** Whether the embedded demo runs: enabled and no external MongoDB configured. */
     public boolean demoMode() {
@@ -89,6 +90,13 @@ public record SyncProperties(
     public record Memory(
             @DefaultValue("8MB") @NotNull DataSize batchBytes,
             @DefaultValue("128MB") @NotNull DataSize jobBytes) {
+    }
+
+    /**
+     * A full sync of a collection with at least {@code 2 x minDocuments} documents (by MongoDB's count estimate) is
+     * read in {@code _id} ranges by parallel cursors when the source's parallelism leaves it more than one stream.
+     */
+    public record Splits(@DefaultValue("100000") @Min(1000) long minDocuments) {
     }
 
     /** The durable job queue. */

@@ -13,7 +13,7 @@ import org.postgresql.copy.CopyIn;
  * One COPY into a table that stays open across batches: rows are appended to {@link #rows()} as they are mapped
  * and sent with {@link #send()}, so PostgreSQL parses and stores them while the next batch is read and mapped.
  * The rows sent since the last commit form a chunk, kept as the COPY bytes only (the one copy of them in memory);
- * a chunk ends when it holds {@code chunkBytes}, or when the columns change. If PostgreSQL refuses a row, the chunk
+ * a chunk ends at the first batch boundary past {@code chunkBytes}, or when the columns change. If PostgreSQL refuses a row, the chunk
  * is loaded again row by row so that only the refused rows are set aside, with the reason.
  *
  * <p>Each chunk is one transaction on a connection held by the stream, committed with {@code synchronous_commit
@@ -67,8 +67,8 @@ public final class CopyStream implements AutoCloseable {
     }
 
     /**
-     * Sends the rows appended since the last call; ends the chunk when it is full. Returns the committed chunk's
-     * result, or null while the chunk stays open.
+     * Sends the rows appended since the last call. Returns null while the COPY goes on, or the result of the chunk
+     * when PostgreSQL refused a row of it already (then loaded again row by row and committed).
      */
     public CopyLoader.Result send() throws SQLException {
         try {
@@ -76,6 +76,11 @@ public final class CopyStream implements AutoCloseable {
         } catch (SQLException e) {
             return refused(e);
         }
+        return null;
+    }
+
+    /** Commits the chunk when it holds {@code chunkBytes} (called between batches); otherwise null. */
+    public CopyLoader.Result commitIfFull() throws SQLException {
         return chunk.length() >= chunkBytes ? commit() : null;
     }
 

@@ -30,6 +30,12 @@ public final class ValueRenderer {
         return datesOutOfRange;
     }
 
+    /** Adds another renderer's counts (the splits of one collection each have their own). */
+    public void add(ValueRenderer other) {
+        nulCharactersReplaced += other.nulCharactersReplaced;
+        datesOutOfRange += other.datesOutOfRange;
+    }
+
     /** @return the input text, or null for SQL NULL (previews and tests; loading writes {@link #write}) */
     public String render(BsonValue value, ColumnType type) {
         if (isNull(value)) {

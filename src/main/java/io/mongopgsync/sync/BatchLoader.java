@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
@@ -51,7 +52,16 @@ public class BatchLoader {
     }
 
     public void load(@ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run, @Body List<BsonDocument> batch)
-            throws SQLException {
+            throws SQLException, InterruptedException {
+        try {
+            loadBatch(run, batch);
+        } catch (SQLException | InterruptedException | RuntimeException e) {
+            run.splitFailed(e);
+            throw e;
+        }
+    }
+
+    private void loadBatch(CollectionRun run, List<BsonDocument> batch) throws SQLException, InterruptedException {
         run.checkCancelled();
         List<BsonDocument> storable = new ArrayList<>(batch.size());
         for (BsonDocument doc : batch) {
@@ -62,10 +72,10 @@ public class BatchLoader {
                 reject(run, doc, problem);
             }
         }
-        List<TableSchema.Change> changes = run.tableSchema.observe(storable);
         if (run.mode == SyncType.FULL) {
-            stream(run, storable, changes);
+            stream(run, storable);
         } else {
+            List<TableSchema.Change> changes = run.tableSchema.observe(storable);
             CopyText rows = new CopyText(storable.size() * 1024);
             List<TableSchema.Column> columns = run.tableSchema.columns();
             storable.forEach(doc -> run.mapper.appendRow(doc, columns, rows));
@@ -75,37 +85,75 @@ public class BatchLoader {
                     run.metadata.path("unchangedDocuments").asLong(0) + Math.max(0, unchanged));
             account(run, merged.copied(), merged.changedRows());
         }
-        history.progress(run.historyId, run.synced + (run.stream == null ? 0 : run.stream.pendingRows()), run.failed);
+        long[] progress = run.progress();
+        history.progress(run.historyId, progress[0], progress[1]);
     }
 
     /**
-     * Full sync: the rows go into the COPY that stays open on the shadow table; the columns a batch adds or widens
-     * are applied between two chunks (DDL waits for no open COPY of this run).
+     * Full sync: the rows go into the COPY that stays open on the shadow table. Columns the batch adds or widens are
+     * applied while no split of the collection loads a batch, with this split's open chunk committed first.
      */
-    private void stream(CollectionRun run, List<BsonDocument> docs, List<TableSchema.Change> changes)
-            throws SQLException {
+    private void stream(CollectionRun run, List<BsonDocument> docs) throws SQLException, InterruptedException {
         if (run.stream == null) {
             run.stream = new CopyStream(dataSource, qualified(run.schema, run.shadow), run.memory.chunkBytes());
         }
         CopyStream stream = run.stream;
-        if (!changes.isEmpty()) {
+        var shared = run.tableLock.readLock();
+        if (!shared.tryLock(0, TimeUnit.SECONDS)) {
+            // another split is changing the table: its ALTER waits for this split's open COPY
             account(run, stream.commit());
-            changes.forEach(change -> liveMerge.applyAndNote(run, run.shadow, change));
+            shared.lockInterruptibly();
         }
-        List<TableSchema.Column> columns = run.tableSchema.columns();
-        account(run, stream.columns(RowMapper.copyColumns(columns)));
-        CopyText out = stream.rows();
-        int unsent = out.length();
-        for (BsonDocument doc : docs) {
-            run.mapper.appendRow(doc, columns, out);
-            stream.rowAdded();
-            if (out.length() - unsent >= SEND_BYTES) {
-                // PostgreSQL stores these while the rest of the batch is mapped
-                account(run, stream.send());
-                unsent = out.length();
+        try {
+            boolean changing;
+            synchronized (run.tableSchema) {
+                changing = run.tableSchema.needsChange(docs);
             }
+            if (changing) {
+                shared.unlock();
+                try {
+                    changeTable(run, docs);
+                } finally {
+                    shared.lockInterruptibly();
+                }
+            }
+            List<TableSchema.Column> columns;
+            synchronized (run.tableSchema) {
+                columns = run.tableSchema.columns();
+            }
+            account(run, stream.columns(RowMapper.copyColumns(columns)));
+            CopyText out = stream.rows();
+            int unsent = out.length();
+            for (BsonDocument doc : docs) {
+                run.mapper.appendRow(doc, columns, out);
+                stream.rowAdded();
+                if (out.length() - unsent >= SEND_BYTES) {
+                    // PostgreSQL stores these while the rest of the batch is mapped
+                    account(run, stream.send());
+                    unsent = out.length();
+                }
+            }
+            account(run, stream.send());
+            account(run, stream.commitIfFull());
+        } finally {
+            shared.unlock();
         }
-        account(run, stream.send());
+    }
+
+    /** New or wider columns on the shadow table, made while no other split of the collection loads a batch. */
+    private void changeTable(CollectionRun run, List<BsonDocument> docs) throws SQLException, InterruptedException {
+        account(run, run.stream.commit());
+        var exclusive = run.tableLock.writeLock();
+        exclusive.lockInterruptibly();
+        try {
+            List<TableSchema.Change> changes;
+            synchronized (run.tableSchema) {
+                changes = run.tableSchema.observe(docs);
+            }
+            changes.forEach(change -> liveMerge.applyAndNote(run, run.shadow, change));
+        } finally {
+            exclusive.unlock();
+        }
     }
 
     /** The end of a full sync's rows: the last chunk is committed before the primary key and the swap. */
@@ -114,7 +162,8 @@ public class BatchLoader {
             account(run, run.stream.commit());
             run.stream.close();
             run.stream = null;
-            history.progress(run.historyId, run.synced, run.failed);
+            long[] progress = run.progress();
+            history.progress(run.historyId, progress[0], progress[1]);
         }
     }
 

@@ -32,6 +32,9 @@ public class CollectionReader {
         if (run.mode == SyncType.INCREMENTAL) {
             parts.add(Filters.gte(run.lastSyncField, run.watermarkFrom));
         }
+        if (run.range != null) {
+            parts.add(run.range);
+        }
         return parts.isEmpty() ? new BsonDocument() : parts.size() == 1 ? parts.get(0) : Filters.and(parts);
     }
 
@@ -57,7 +60,45 @@ public class CollectionReader {
             @org.apache.camel.ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run) {
         int size = run.config.batchSize();
         run.cursor = rawCollection(run).find(query(run)).batchSize(size).cursor();
-        return new Batches(run.cursor, size, run.memory.batchBytes());
+        Batches batches = new Batches(run.cursor, size, run.memory.batchBytes());
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return guarded(run, batches::hasNext);
+            }
+
+            @Override
+            public List<BsonDocument> next() {
+                return guarded(run, batches::next);
+            }
+        };
+    }
+
+    /** A read failure of one part stops the collection's other parts at their next batch. */
+    private static <T> T guarded(CollectionRun run, java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            run.splitFailed(e);
+            throw e;
+        }
+    }
+
+    /**
+     * The parts this attempt reads, each by its own cursor into its own COPY: {@code _id} ranges when a full sync
+     * of a large enough collection may use several streams (see {@link IdRanges}), otherwise the whole collection.
+     */
+    public List<CollectionRun> splits(@org.apache.camel.ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run) {
+        int count = 1;
+        if (run.mode == SyncType.FULL && run.splitsAllowed > 1 && run.estimatedTotal != null) {
+            count = (int) Math.min(run.splitsAllowed, run.estimatedTotal / Math.max(1, run.splitMinDocuments));
+        }
+        List<org.bson.conversions.Bson> ranges = count > 1 ? IdRanges.of(collection(run), query(run), count) : List.of();
+        if (ranges.isEmpty()) {
+            return List.of(run.split(null));
+        }
+        run.metadata.put("splits", ranges.size());
+        return ranges.stream().map(run::split).toList();
     }
 
     /** A MongoDB view has no count estimate: it answers with an error there. */

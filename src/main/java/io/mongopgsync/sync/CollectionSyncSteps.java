@@ -138,6 +138,7 @@ public class CollectionSyncSteps {
 
     public void finish(@ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run) {
         run.closeCursor();
+        run.joinSplits();
         run.checkCancelled();
         report.recordSchemaFacts(run);
         if (run.mode == SyncType.FULL) {
@@ -164,8 +165,17 @@ public class CollectionSyncSteps {
     public void fail(@ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run,
                      @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable failure) {
         run.closeCursor();
-        // an open COPY holds a lock on the shadow: end it before the shadow is dropped
+        // an open COPY holds a lock on the shadow: end every part's before the shadow is dropped
         run.abortStream();
+        run.splits.forEach(split -> {
+            split.aborted = true;
+            split.closeCursor();
+            split.abortStream();
+        });
+        run.joinSplits();
+        if (run.splitFailure != null && failure instanceof CollectionRun.SplitStoppedException) {
+            failure = run.splitFailure;
+        }
         String message = report.describe(run, failure);
         if (run.shadow != null) {
             try {

@@ -64,6 +64,7 @@ class CopyStreamIT {
                     stream.rowAdded();
                 }
                 keep(results, stream.send());
+                keep(results, stream.commitIfFull());
             }
             keep(results, stream.commit());
         }
