@@ -217,7 +217,7 @@ class FullSyncBenchmark {
                     .append("orders", List.of(new Document("sku", "S" + random.nextInt(1000)).append("qty", 1 + random.nextInt(5)),
                             new Document("sku", "S" + random.nextInt(1000)).append("qty", 1 + random.nextInt(5))))
                     .append("notes", "x".repeat(400 + random.nextInt(200)))
-                    .append("updatedAt", new Date(1_600_000_000_000L)));
+                    .append("updatedAt", new Date(1_600_000_000_000L + i * 1000L)));
             if (batch.size() == 1000) {
                 collection.insertMany(batch);
                 batch = new ArrayList<>(1000);

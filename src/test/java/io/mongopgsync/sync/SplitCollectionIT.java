@@ -110,6 +110,36 @@ class SplitCollectionIT {
         assertThat(ids("numbers")).isEqualTo(expectedIds(docs));
     }
 
+    @Test
+    void shouldRetryASplitCollectionWhoseMongoConnectionBrokeAndStillHoldEachDocumentOnce() throws Exception {
+        String database = "splits_flaky_" + UUID.randomUUID().toString().substring(0, 8);
+        List<BsonDocument> docs = new ArrayList<>();
+        for (int i = 0; i < 30_000; i++) {
+            docs.add(new BsonDocument("_id", new BsonInt32(i)).append("v", new BsonString("value " + i)));
+        }
+        TestMongo.get().client().getDatabase(database).getCollection("items", BsonDocument.class).insertMany(docs);
+        String upstream = new com.mongodb.ConnectionString(TestMongo.get().uri()).getHosts().get(0);
+        try (io.mongopgsync.support.TcpProxy proxy = new io.mongopgsync.support.TcpProxy(
+                upstream.substring(0, upstream.lastIndexOf(':')),
+                Integer.parseInt(upstream.substring(upstream.lastIndexOf(':') + 1)))) {
+            long source = sync.createSource("splits-flaky", "mongodb://127.0.0.1:" + proxy.port() + "/" + database
+                    + "?directConnection=true", database, Map.of("parallelism", 4, "batchSize", 100));
+            lastSource = source;
+
+            long job = sync.trigger(source, "full");
+            sync.awaitFirstBatch(source);
+            proxy.cutConnections();
+            JsonNode status = sync.awaitIdle(source, Duration.ofMinutes(5));
+
+            assertThat(status.get("sync_status").asText()).as(status.toString()).isEqualTo("completed");
+            JsonNode row = sync.historyOfJob(source, job).get("items");
+            assertThat(row.get("records_synced").asLong()).isEqualTo(30_000);
+            assertThat(metadata(row).get("attempts").asInt()).as(row.toString()).isGreaterThanOrEqualTo(2);
+            assertThat(metadata(row).path("splits").asInt()).isEqualTo(5);
+            assertThat(ids("items")).isEqualTo(expectedIds(docs));
+        }
+    }
+
     private JsonNode syncAll(String collection, List<BsonDocument> docs) {
         String database = "splits_" + UUID.randomUUID().toString().substring(0, 8);
         TestMongo.get().client().getDatabase(database).getCollection(collection, BsonDocument.class).insertMany(docs);
