@@ -31,6 +31,7 @@ public final class CopyStream implements AutoCloseable {
     private String columns;
     private int sent;
     private long rowsInChunk;
+    private volatile boolean aborted;
 
     public CopyStream(DataSource dataSource, String qualifiedTable, long chunkBytes) {
         this.dataSource = dataSource;
@@ -137,6 +138,10 @@ public final class CopyStream implements AutoCloseable {
     }
 
     private void open() throws SQLException {
+        if (aborted) {
+            // a late caller must not open a new COPY into a table a new attempt may have made under the same name
+            throw new IllegalStateException("the COPY into " + qualifiedTable + " was stopped");
+        }
         if (columns == null) {
             throw new IllegalStateException("columns not set");
         }
@@ -160,6 +165,7 @@ public final class CopyStream implements AutoCloseable {
 
     /** Stops a COPY under way (cancel, failure): nothing of the open chunk is stored, the connection goes back. */
     public void abort() {
+        aborted = true;
         try {
             if (copy != null && copy.isActive()) {
                 copy.cancelCopy();

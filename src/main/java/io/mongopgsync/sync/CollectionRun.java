@@ -151,6 +151,10 @@ public final class CollectionRun {
 
     /** A split failed: the others stop at their next batch instead of reading their whole range. */
     void splitFailed(Throwable failure) {
+        if (aborted) {
+            // a part of an attempt that already ended (its cursor and COPY were closed under it): not this attempt's
+            return;
+        }
         CollectionRun whole = parent == null ? this : parent;
         if (whole.splitFailure == null) {
             whole.splitFailure = failure;
