@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.List;
+import org.springframework.util.unit.DataSize;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -31,7 +32,9 @@ public record SyncProperties(
         @Valid @DefaultValue Events events,
         @Valid @DefaultValue Transforms transforms,
         @Valid @DefaultValue Security security,
-        @Valid @DefaultValue Query query) {
+        @Valid @DefaultValue Query query,
+        @Valid @DefaultValue Memory memory,
+        @Valid @DefaultValue Splits splits) {
 
     /** Whether the embedded demo runs: enabled and no external MongoDB configured. */
     public boolean demoMode() {
@@ -78,6 +81,22 @@ public record SyncProperties(
             @DefaultValue("3") @Min(1) @Max(16) int parallelism,
             @DefaultValue("1000") @Min(10) @Max(100000) int sampleSize,
             @DefaultValue("updatedAt") String lastSyncField) {
+    }
+
+    /**
+     * Memory a sync may hold for documents in flight: a batch ends at {@code batchSize} documents or at
+     * {@code batchBytes} of BSON, whichever comes first; the parallel streams of one job share {@code jobBytes}.
+     */
+    public record Memory(
+            @DefaultValue("8MB") @NotNull DataSize batchBytes,
+            @DefaultValue("128MB") @NotNull DataSize jobBytes) {
+    }
+
+    /**
+     * A full sync of a collection with at least {@code 2 x minDocuments} documents (by MongoDB's count estimate) is
+     * read in {@code _id} ranges by parallel cursors when the source's parallelism leaves it more than one stream.
+     */
+    public record Splits(@DefaultValue("100000") @Min(1000) long minDocuments) {
     }
 
     /** The durable job queue. */

@@ -148,6 +148,34 @@ public final class TableSchema {
         return all;
     }
 
+    /**
+     * Whether {@link #observe} would change anything for these documents (a column, a type, a BSON type seen), without
+     * changing it: parallel loaders check under a shared lock and change under an exclusive one.
+     */
+    public boolean needsChange(List<? extends BsonDocument> documents) {
+        for (BsonDocument doc : documents) {
+            for (Map.Entry<String, BsonValue> e : doc.entrySet()) {
+                if (e.getKey().equals(ID)) {
+                    continue;
+                }
+                Column current = byField.get(e.getKey());
+                if (current == null) {
+                    if (!overflow.contains(e.getKey())) {
+                        return true;
+                    }
+                    continue;
+                }
+                BsonValue value = e.getValue();
+                ColumnType type = ColumnType.of(value);
+                if (!current.bsonTypes().contains(bsonTypeName(value))
+                        || type != null && (onlyNulls(current.bsonTypes()) || ColumnType.join(current.type(), type) != current.type())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Fields whose values had more than one BSON type (null aside): the type conflicts of this table. */
     public Map<String, Column> conflicts() {
         Map<String, Column> out = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import static io.mongopgsync.mapping.Identifiers.quote;
 import io.mongopgsync.load.CopyLoader;
 import io.mongopgsync.load.RejectStore;
 import io.mongopgsync.load.TableRegistry;
+import io.mongopgsync.mapping.CopyText;
 import io.mongopgsync.mapping.ExtendedJson;
 import io.mongopgsync.mapping.RowMapper;
 import io.mongopgsync.mapping.TableSchema;
@@ -151,13 +152,10 @@ public class StreamWriter {
                 return;
             }
             List<TableSchema.Column> columns = stream.tableSchema.columns();
-            List<CopyLoader.Row> rows = new ArrayList<>(plan.upserts().size());
+            CopyText rows = new CopyText(plan.upserts().size() * 1024);
             Map<String, BsonDocument> byId = new HashMap<>();
-            StringBuilder line = new StringBuilder(512);
             for (Map.Entry<String, BsonDocument> e : plan.upserts().entrySet()) {
-                line.setLength(0);
-                stream.mapper.appendRow(e.getValue(), columns, line);
-                rows.add(new CopyLoader.Row(e.getKey(), line.toString(), null));
+                stream.mapper.appendRow(e.getValue(), columns, rows);
                 byId.put(e.getKey(), e.getValue());
             }
             // one staging table per collection of the batch, dropped at commit
@@ -167,9 +165,9 @@ public class StreamWriter {
                 CopyLoader.Result copied = CopyLoader.copy(connection, staging, RowMapper.copyColumns(columns), rows);
                 statement.executeUpdate(StreamSql.upsert(live, staging, columns));
                 for (CopyLoader.Rejected r : copied.rejected()) {
-                    BsonDocument doc = byId.get(r.row().documentId());
-                    rejects.add(session.sourceId(), session.historyId(), stream.collection, r.row().documentId(),
-                            doc == null ? "{}" : ExtendedJson.relaxed(doc),
+                    BsonDocument doc = byId.get(r.documentId());
+                    rejects.add(session.sourceId(), session.historyId(), stream.collection, r.documentId(),
+                            doc == null ? r.rawDocument() : ExtendedJson.relaxed(doc),
                             r.reason() + " (a streamed change; the row keeps its previous version)");
                 }
             }

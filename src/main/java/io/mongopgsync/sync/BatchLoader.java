@@ -3,18 +3,18 @@ package io.mongopgsync.sync;
 import static io.mongopgsync.mapping.Identifiers.qualified;
 
 import io.mongopgsync.load.CopyLoader;
+import io.mongopgsync.load.CopyStream;
 import io.mongopgsync.load.RejectStore;
+import io.mongopgsync.mapping.CopyText;
 import io.mongopgsync.mapping.ExtendedJson;
 import io.mongopgsync.mapping.IdEncoder;
 import io.mongopgsync.mapping.RowMapper;
 import io.mongopgsync.mapping.TableSchema;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
@@ -26,8 +26,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * The last step of a batch: documents that can never be rows go to the rejects table, the table grows the
- * columns the batch needs, and the rows are COPY-loaded into the shadow table (full) or merged into the live
- * table (incremental). Rows PostgreSQL refuses are rejected one by one with the reason.
+ * columns the batch needs, and the rows are mapped straight into the COPY that stays open on the shadow table
+ * (full) or merged into the live table (incremental). Rows PostgreSQL refuses are rejected one by one with the
+ * reason.
  */
 @Component("batchLoader")
 public class BatchLoader {
@@ -35,6 +36,8 @@ public class BatchLoader {
     private static final Logger log = LoggerFactory.getLogger(BatchLoader.class);
     /** btree entries hold at most about 2,700 bytes; longer ids could never be indexed. */
     static final int MAX_ID_BYTES = 2000;
+    /** Rows are sent to PostgreSQL in pieces of about this size while a batch is mapped. */
+    private static final int SEND_BYTES = 256 * 1024;
 
     private final DataSource dataSource;
     private final RejectStore rejects;
@@ -49,7 +52,16 @@ public class BatchLoader {
     }
 
     public void load(@ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run, @Body List<BsonDocument> batch)
-            throws SQLException {
+            throws SQLException, InterruptedException {
+        try {
+            loadBatch(run, batch);
+        } catch (SQLException | InterruptedException | RuntimeException e) {
+            run.splitFailed(e);
+            throw e;
+        }
+    }
+
+    private void loadBatch(CollectionRun run, List<BsonDocument> batch) throws SQLException, InterruptedException {
         run.checkCancelled();
         List<BsonDocument> storable = new ArrayList<>(batch.size());
         for (BsonDocument doc : batch) {
@@ -60,26 +72,99 @@ public class BatchLoader {
                 reject(run, doc, problem);
             }
         }
-        List<TableSchema.Change> changes = run.tableSchema.observe(storable);
-        List<CopyLoader.Row> rows = rows(run, storable);
         if (run.mode == SyncType.FULL) {
-            changes.forEach(change -> liveMerge.applyAndNote(run, run.shadow, change));
-            CopyLoader.Result result;
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(false);
-                result = CopyLoader.copy(connection, qualified(run.schema, run.shadow),
-                        RowMapper.copyColumns(run.tableSchema.columns()), rows);
-                connection.commit();
-            }
-            account(run, storable, result, result.loaded());
+            stream(run, storable);
         } else {
+            List<TableSchema.Change> changes = run.tableSchema.observe(storable);
+            CopyText rows = new CopyText(storable.size() * 1024);
+            List<TableSchema.Column> columns = run.tableSchema.columns();
+            storable.forEach(doc -> run.mapper.appendRow(doc, columns, rows));
             LiveMerge.Merged merged = liveMerge.merge(run, rows, changes);
             long unchanged = merged.copied().loaded() - merged.changedRows();
             run.metadata.put("unchangedDocuments",
                     run.metadata.path("unchangedDocuments").asLong(0) + Math.max(0, unchanged));
-            account(run, storable, merged.copied(), merged.changedRows());
+            account(run, merged.copied(), merged.changedRows());
         }
-        history.progress(run.historyId, run.synced, run.failed);
+        long[] progress = run.progress();
+        history.progress(run.historyId, progress[0], progress[1]);
+    }
+
+    /**
+     * Full sync: the rows go into the COPY that stays open on the shadow table. Columns the batch adds or widens are
+     * applied while no split of the collection loads a batch, with this split's open chunk committed first.
+     */
+    private void stream(CollectionRun run, List<BsonDocument> docs) throws SQLException, InterruptedException {
+        if (run.stream == null) {
+            run.stream = new CopyStream(dataSource, qualified(run.schema, run.shadow), run.memory.chunkBytes());
+        }
+        CopyStream stream = run.stream;
+        var shared = run.tableLock.readLock();
+        if (!shared.tryLock(0, TimeUnit.SECONDS)) {
+            // another split is changing the table: its ALTER waits for this split's open COPY
+            account(run, stream.commit());
+            shared.lockInterruptibly();
+        }
+        try {
+            boolean changing;
+            synchronized (run.tableSchema) {
+                changing = run.tableSchema.needsChange(docs);
+            }
+            if (changing) {
+                shared.unlock();
+                try {
+                    changeTable(run, docs);
+                } finally {
+                    shared.lockInterruptibly();
+                }
+            }
+            List<TableSchema.Column> columns;
+            synchronized (run.tableSchema) {
+                columns = run.tableSchema.columns();
+            }
+            account(run, stream.columns(RowMapper.copyColumns(columns)));
+            CopyText out = stream.rows();
+            int unsent = out.length();
+            for (BsonDocument doc : docs) {
+                run.mapper.appendRow(doc, columns, out);
+                stream.rowAdded();
+                if (out.length() - unsent >= SEND_BYTES) {
+                    // PostgreSQL stores these while the rest of the batch is mapped
+                    account(run, stream.send());
+                    unsent = out.length();
+                }
+            }
+            account(run, stream.send());
+            account(run, stream.commitIfFull());
+        } finally {
+            shared.unlock();
+        }
+    }
+
+    /** New or wider columns on the shadow table, made while no other split of the collection loads a batch. */
+    private void changeTable(CollectionRun run, List<BsonDocument> docs) throws SQLException, InterruptedException {
+        account(run, run.stream.commit());
+        var exclusive = run.tableLock.writeLock();
+        exclusive.lockInterruptibly();
+        try {
+            List<TableSchema.Change> changes;
+            synchronized (run.tableSchema) {
+                changes = run.tableSchema.observe(docs);
+            }
+            changes.forEach(change -> liveMerge.applyAndNote(run, run.shadow, change));
+        } finally {
+            exclusive.unlock();
+        }
+    }
+
+    /** The end of a full sync's rows: the last chunk is committed before the primary key and the swap. */
+    public void flush(@ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run) throws SQLException {
+        if (run.stream != null) {
+            account(run, run.stream.commit());
+            run.stream.close();
+            run.stream = null;
+            long[] progress = run.progress();
+            history.progress(run.historyId, progress[0], progress[1]);
+        }
     }
 
     public static String unstorable(BsonDocument doc) {
@@ -97,36 +182,28 @@ public class BatchLoader {
         return null;
     }
 
-    private static List<CopyLoader.Row> rows(CollectionRun run, List<BsonDocument> docs) {
-        List<TableSchema.Column> columns = run.tableSchema.columns();
-        List<CopyLoader.Row> rows = new ArrayList<>(docs.size());
-        StringBuilder line = new StringBuilder(512);
-        for (BsonDocument doc : docs) {
-            line.setLength(0);
-            run.mapper.appendRow(doc, columns, line);
-            rows.add(new CopyLoader.Row(IdEncoder.encode(doc.get(TableSchema.ID)), line.toString(), null));
+    /** Counts the loaded rows and records the rejected ones (their id and document as the row held them). */
+    private void account(CollectionRun run, CopyLoader.Result result) {
+        if (result != null) {
+            account(run, result, result.loaded());
         }
-        return rows;
     }
 
-    /** Counts the loaded rows and records the rejected ones. */
-    private void account(CollectionRun run, List<BsonDocument> docs, CopyLoader.Result result, long changedRows) {
+    private void account(CollectionRun run, CopyLoader.Result result, long changedRows) {
         run.synced += changedRows;
-        if (!result.rejected().isEmpty()) {
-            Map<String, BsonDocument> byId = new HashMap<>();
-            docs.forEach(d -> byId.put(IdEncoder.encode(d.get(TableSchema.ID)), d));
-            for (CopyLoader.Rejected r : result.rejected()) {
-                reject(run, byId.remove(r.row().documentId()), r.reason());
-            }
+        for (CopyLoader.Rejected r : result.rejected()) {
+            reject(run, r.documentId(), r.rawDocument(), r.reason());
         }
     }
 
     /** Keeps the document (as the transforms left it, so masked values stay masked) with the reason. */
     void reject(CollectionRun run, BsonDocument doc, String reason) {
+        BsonValue id = doc.get(TableSchema.ID);
+        reject(run, id == null ? null : IdEncoder.encode(id), ExtendedJson.relaxed(doc), reason);
+    }
+
+    private void reject(CollectionRun run, String encodedId, String raw, String reason) {
         run.failed++;
-        BsonValue id = doc == null ? null : doc.get(TableSchema.ID);
-        String raw = doc == null ? "{}" : ExtendedJson.relaxed(doc);
-        String encodedId = id == null ? null : IdEncoder.encode(id);
         rejects.add(run.source.id(), run.historyId, run.collection, encodedId, raw, reason);
         log.warn("Rejected a document of {}.{} (_id {}): {}", run.source.name(), run.collection,
                 encodedId == null ? "none" : encodedId, reason);

@@ -150,6 +150,7 @@ public class CollectionSyncSteps {
 
     public void finish(@ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run) {
         run.closeCursor();
+        run.joinSplits();
         run.checkCancelled();
         run.stage = CollectionRun.Stage.FINISHING;
         report.recordSchemaFacts(run);
@@ -181,6 +182,17 @@ public class CollectionSyncSteps {
     public void fail(@ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run,
                      @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable failure) {
         run.closeCursor();
+        // an open COPY holds a lock on the shadow: end every part's before the shadow is dropped
+        run.abortStream();
+        run.splits.forEach(split -> {
+            split.aborted = true;
+            split.closeCursor();
+            split.abortStream();
+        });
+        run.joinSplits();
+        if (run.splitFailure != null && failure instanceof CollectionRun.SplitStoppedException) {
+            failure = run.splitFailure;
+        }
         CancelledException stop = RunReport.cancellation(failure);
         boolean cancelled = stop != null && stop.byRequest();
         if (!cancelled) {

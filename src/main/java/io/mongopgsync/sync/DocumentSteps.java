@@ -46,8 +46,14 @@ public class DocumentSteps {
         if (run.transforms.steps().isEmpty()) {
             return batch;
         }
-        Outcome outcome = apply(run.transforms, batch, new Context(run.source.name(), run.collection,
-                run.mode.value(), false));
+        Outcome outcome;
+        try {
+            outcome = apply(run.transforms, batch, new Context(run.source.name(), run.collection, run.mode.value(),
+                    false));
+        } catch (RuntimeException e) {
+            run.splitFailed(e); // the collection's other parts stop too
+            throw e;
+        }
         run.droppedByStep += outcome.dropped().size();
         return outcome.kept();
     }

@@ -7,6 +7,7 @@ import io.mongopgsync.config.SyncProperties;
 import io.mongopgsync.load.CopyLoader;
 import io.mongopgsync.load.TableRegistry;
 import io.mongopgsync.load.TargetTables;
+import io.mongopgsync.mapping.CopyText;
 import io.mongopgsync.mapping.RowMapper;
 import io.mongopgsync.mapping.TableSchema;
 import java.sql.Connection;
@@ -95,7 +96,7 @@ public class LiveMerge {
      * One batch: COPY into a temporary staging table and an upsert in one transaction. Returns what COPY loaded
      * and rejected, and how many live rows changed.
      */
-    public Merged merge(CollectionRun run, List<CopyLoader.Row> rows, List<TableSchema.Change> changes) {
+    public Merged merge(CollectionRun run, CopyText rows, List<TableSchema.Change> changes) {
         String live = qualified(run.schema, run.table);
         String staging = quote("_mps_staging");
         String columns = RowMapper.copyColumns(run.tableSchema.columns());

@@ -97,9 +97,15 @@ public class SyncJobRunner {
                 return;
             }
             List<CollectionRun> runs = new ArrayList<>();
+            MemoryBudget memory = MemoryBudget.of(properties.memory(), config.parallelism() + 1); // + the rest of a split collection
             for (String name : collections) {
-                runs.add(new CollectionRun(job, source, config, name, properties.targetSchema(), stopReason,
-                        mongo.client()));
+                CollectionRun run = new CollectionRun(job, source, config, name, properties.targetSchema(), stopReason,
+                        mongo.client());
+                run.memory = memory;
+                // the job's streams are shared by its collections: a lone large collection gets them all
+                run.splitsAllowed = Math.max(1, config.parallelism() / collections.size());
+                run.splitMinDocuments = properties.splits().minDocuments();
+                runs.add(run);
             }
             runCollections(runs, config.parallelism());
             finish(job, source, runs);

@@ -12,6 +12,30 @@ import org.springframework.stereotype.Component;
 @Component
 public class SyncRoutes extends RouteBuilder {
 
+    /**
+     * Threads of the parallel _id-range parts of collections (executorService of the sync-collection route's split):
+     * a Camel thread pool profile, registered before the routes start. Their number follows the jobs' parallelism:
+     * a job's collections and parts together read with no more streams than it allows.
+     */
+    @org.springframework.context.annotation.Bean
+    static org.apache.camel.spring.boot.CamelContextConfiguration syncSplitThreads() {
+        return new org.apache.camel.spring.boot.CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(org.apache.camel.CamelContext camelContext) {
+                camelContext.getExecutorServiceManager().registerThreadPoolProfile(
+                        new org.apache.camel.builder.ThreadPoolProfileBuilder("syncSplitThreads").poolSize(1)
+                                .maxPoolSize(256).maxQueueSize(0).keepAliveTime(60L)
+                                .rejectedPolicy(org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy.CallerRuns)
+                                .build());
+            }
+
+            @Override
+            public void afterApplicationStart(org.apache.camel.CamelContext camelContext) {
+                // nothing to do once started
+            }
+        };
+    }
+
     private final SyncProperties.Retry retry;
     private final SyncErrorClassifier classifier;
 

@@ -78,6 +78,9 @@ public class TargetedResync {
             } catch (SQLException e) {
                 throw new IllegalStateException("PostgreSQL refused the repaired rows of " + run.source.name() + "."
                         + run.collection + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancelledException("interrupted: the service is shutting down");
             }
         }
 

@@ -7,9 +7,13 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import io.mongopgsync.SyncApplication;
 import io.mongopgsync.support.ApiClient;
+import io.mongopgsync.support.ServiceProcess;
+import io.mongopgsync.support.TestPostgres;
 import io.mongopgsync.support.SyncClient;
 import io.mongopgsync.support.TestEnvironment;
 import io.mongopgsync.support.TestMongo;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
@@ -35,7 +39,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @ContextConfiguration(initializers = TestEnvironment.class)
 class FullSyncBenchmark {
 
-    static final int DOCUMENTS = Integer.getInteger("bench.documents", 100_000);
+    static final int DOCUMENTS = Integer.getInteger("bench.documents", 200_000);
     static final int RUNS = Integer.getInteger("bench.runs", 3);
 
     @DynamicPropertySource
@@ -47,8 +51,95 @@ class FullSyncBenchmark {
     @LocalServerPort
     int port;
 
+    /**
+     * One run, in a service process with {@code -Xmx256m} (the README's figure): raw driver scan, our full sync, a
+     * raw COPY plus primary key of the rows it produced, a row-by-row upsert loop on a sample, an incremental sync
+     * with 1 % changed, the GC share and peak heap of the full sync, and the ratios.
+     */
+    @Test
+    void fullSyncAgainstItsLimits() throws Exception {
+        int n = DOCUMENTS;
+        String database = "limits_" + UUID.randomUUID().toString().substring(0, 8);
+        MongoCollection<Document> people = TestMongo.get().client().getDatabase(database).getCollection("people");
+
+        String jdbcUrl = TestPostgres.get().createExtraDatabase("limits");
+        Path gcLog = Files.createTempFile("bench-gc", ".log");
+        Map<String, String> properties = ServiceProcess.baseProperties(jdbcUrl);
+        try (ServiceProcess service = ServiceProcess.start("limits", List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
+                "-Xlog:gc:file=" + gcLog + ":uptime"), properties, Duration.ofMinutes(15))) {
+            generate(people, n);
+            long scanStart = System.nanoTime();
+            long scanned = 0;
+            for (org.bson.RawBsonDocument ignored : TestMongo.get().client().getDatabase(database)
+                    .getCollection("people", org.bson.RawBsonDocument.class).find().batchSize(1000)) {
+                scanned++;
+            }
+            double scanSeconds = (System.nanoTime() - scanStart) / 1e9;
+            assertThat(scanned).isEqualTo(n);
+
+            SyncClient sync = new SyncClient(service.api());
+            long source = sync.createSource("limits", TestMongo.get().uri(database), database,
+                    Map.of("initialSync", false, "incremental", true, "lastSyncField", "updatedAt"));
+            double warmUp = timedSync(sync, source, "full", n); // JIT, connections, first table
+            double from = SyncLimits.uptime(gcLog);
+            double full = timedSync(sync, source, "full", n);
+            double to = SyncLimits.uptime(gcLog) + 0.001;
+            SyncLimits.Gc gc = SyncLimits.gc(gcLog, from, to);
+            assertThat(service.isAlive()).as(service.logTail()).isTrue();
+
+            String table = "dra_mongodb.\"" + sync.table(source, "people") + "\"";
+            String user = TestPostgres.get().user();
+            String password = TestPostgres.get().password();
+            SyncLimits.Export export = SyncLimits.export(jdbcUrl, user, password, table);
+            double rawCopy = SyncLimits.rawCopyWithPrimaryKey(jdbcUrl, user, password, export);
+            int sample = Math.min(n, Integer.getInteger("bench.rowByRowSample", 10_000));
+            double perRow = SyncLimits.rowByRowSecondsPerRow(jdbcUrl, user, password, export, sample);
+            long copyBytes = Files.size(export.file());
+            Files.delete(export.file());
+
+            int changed = Math.max(1, n / 100);
+            Date now = new Date();
+            for (int i = 0; i < changed; i++) {
+                people.updateOne(new Document("_id", i * 100), new Document("$set",
+                        new Document("updatedAt", now).append("name", "Changed " + i)));
+            }
+            double incremental = timedSync(sync, source, "incremental", changed);
+
+            double fullRate = n / full;
+            double copyRate = n / rawCopy;
+            double rowRate = 1 / perRow;
+            System.out.printf("%n%,d documents (~1 KB BSON, %,d bytes of COPY text), service at -Xmx256m, %d cores%n", n,
+                    copyBytes, Runtime.getRuntime().availableProcessors());
+            System.out.printf("  raw driver scan (embedded server):   %,10.0f docs/s  (%.1f s)%n", n / scanSeconds,
+                    scanSeconds);
+            System.out.printf("  raw COPY + primary key of the rows:  %,10.0f docs/s  (%.1f s)%n", copyRate, rawCopy);
+            System.out.printf("  our full sync:                       %,10.0f docs/s  (%.1f s; warm-up %.1f s)%n",
+                    fullRate, full, warmUp);
+            System.out.printf("  row-by-row upsert loop (%,d rows):  %,10.0f docs/s%n", sample, rowRate);
+            System.out.printf("  incremental, 1 %% changed (%,d):     %.1f s = %.1f %% of the full sync%n", changed,
+                    incremental, 100 * incremental / full);
+            System.out.printf("  full sync GC: %.2f s of pauses = %.1f %% of its time; peak heap %d MB of %d MB%n",
+                    gc.pauseSeconds(), 100 * gc.pauseSeconds() / full, gc.peakHeapMb(), gc.maxHeapMb());
+            System.out.printf("  ratios: full sync / raw COPY+PK = %.2f;  full sync / row-by-row = %.1f%n%n",
+                    fullRate / copyRate, fullRate / rowRate);
+        }
+    }
+
+    private static double timedSync(SyncClient sync, long source, String type, long expected) {
+        long started = System.nanoTime();
+        long job = sync.trigger(source, type);
+        JsonNode status = sync.awaitIdle(source, Duration.ofMinutes(60));
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
+        assertThat(sync.historyOfJob(source, job).get("people").get("recordsSynced").asLong()).isEqualTo(expected);
+        return seconds;
+    }
+
+    /** The same sync with three field actions, and with action kamelets (-Dbench.transforms=true). */
     @Test
     void fullSyncDocumentsPerSecond() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("bench.transforms"),
+                "transforms are compared with -Dbench.transforms=true");
         SyncClient sync = new SyncClient(new ApiClient(port));
         String database = "bench_" + UUID.randomUUID().toString().substring(0, 8);
         MongoDatabase db = TestMongo.get().client().getDatabase(database);
@@ -125,7 +216,8 @@ class FullSyncBenchmark {
                     .append("tags", List.of("t" + random.nextInt(20), "t" + random.nextInt(20)))
                     .append("orders", List.of(new Document("sku", "S" + random.nextInt(1000)).append("qty", 1 + random.nextInt(5)),
                             new Document("sku", "S" + random.nextInt(1000)).append("qty", 1 + random.nextInt(5))))
-                    .append("notes", "x".repeat(400 + random.nextInt(200))));
+                    .append("notes", "x".repeat(400 + random.nextInt(200)))
+                    .append("updatedAt", new Date(1_600_000_000_000L + i * 1000L)));
             if (batch.size() == 1000) {
                 collection.insertMany(batch);
                 batch = new ArrayList<>(1000);

@@ -30,6 +30,12 @@ public final class ServiceProcess implements AutoCloseable {
     /** Starts the service with these JVM options and properties and waits until it answers. */
     public static ServiceProcess start(String name, List<String> jvmOptions, Map<String, String> properties)
             throws IOException {
+        return start(name, jvmOptions, properties, Duration.ofMinutes(2));
+    }
+
+    /** The same, waiting up to {@code startup} (benchmarks on a busy machine). */
+    public static ServiceProcess start(String name, List<String> jvmOptions, Map<String, String> properties,
+                                      Duration startup) throws IOException {
         int port = freePort();
         Path log = Path.of("target", "service-" + name + ".log");
         ProcessBuilder builder = processBuilder(command(jvmOptions, port, properties), log);
@@ -37,7 +43,7 @@ public final class ServiceProcess implements AutoCloseable {
         // The probe is anonymous; a token unknown to this instance would be refused even there.
         ApiClient api = new ApiClient(port).anonymous();
         try {
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            await().atMost(startup).pollInterval(Duration.ofMillis(250)).until(() -> {
                 if (!service.process.isAlive()) {
                     throw new IllegalStateException("service " + name + " exited: " + service.logTail());
                 }

@@ -1,0 +1,76 @@
+package io.mongopgsync.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
+import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
+import org.junit.jupiter.api.Test;
+
+/** Batches are bounded by documents and by bytes; a document over the byte budget still goes, alone. */
+class BatchesTest {
+
+    @Test
+    void shouldEndABatchAtTheByteBudgetAndPutAnOversizedDocumentInABatchOfItsOwn() {
+        List<RawBsonDocument> docs = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            docs.add(doc(i, 1_000));
+        }
+        docs.add(doc(10, 50_000)); // over the 10 KB budget
+        for (int i = 11; i < 14; i++) {
+            docs.add(doc(i, 1_000));
+        }
+
+        List<List<BsonDocument>> batches = new ArrayList<>();
+        new Batches(docs.iterator(), 1000, 10_000).forEachRemaining(batches::add);
+
+        List<Integer> ids = batches.stream().flatMap(List::stream).map(d -> d.getInt32("_id").getValue()).toList();
+        assertThat(ids).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13);
+        for (List<BsonDocument> batch : batches) {
+            long bytes = batch.stream().mapToLong(BatchesTest::size).sum();
+            assertThat(bytes <= 10_000 || batch.size() == 1).as("batch of %d bytes", bytes).isTrue();
+        }
+        assertThat(batches.stream().filter(b -> b.size() == 1 && b.get(0).getInt32("_id").getValue() == 10)).hasSize(1);
+        assertThat(batches).hasSize(4); // 0-8 (9 KB), 9, 10 alone, 11-13
+    }
+
+    @Test
+    void shouldEndABatchAtTheDocumentCount() {
+        List<RawBsonDocument> docs = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            docs.add(doc(i, 10));
+        }
+        List<Integer> sizes = new ArrayList<>();
+        new Batches(docs.iterator(), 10, 1 << 20).forEachRemaining(b -> sizes.add(b.size()));
+        assertThat(sizes).containsExactly(10, 10, 5);
+    }
+
+    @Test
+    void shouldBoundTheSampleByBytesButTakeAtLeastOneDocument() {
+        List<RawBsonDocument> docs = List.of(doc(0, 5_000), doc(1, 5_000), doc(2, 5_000));
+        assertThat(Batches.first(docs.iterator(), 100, 8_000)).hasSize(1);
+        assertThat(Batches.first(docs.iterator(), 100, 1_000)).hasSize(1);
+        assertThat(Batches.first(docs.iterator(), 2, 1 << 20)).hasSize(2);
+    }
+
+    @Test
+    void shouldShareTheJobBudgetBetweenParallelStreams() {
+        var memory = new io.mongopgsync.config.SyncProperties.Memory(
+                org.springframework.util.unit.DataSize.ofMegabytes(8), org.springframework.util.unit.DataSize.ofMegabytes(48));
+        assertThat(MemoryBudget.of(memory, 1).batchBytes()).isEqualTo(8L << 20);
+        assertThat(MemoryBudget.of(memory, 6).batchBytes()).isEqualTo(4L << 20); // 48 MB / (2 x 6)
+    }
+
+    private static RawBsonDocument doc(int id, int bytes) {
+        BsonDocument doc = new BsonDocument("_id", new BsonInt32(id)).append("pad", new BsonString("x".repeat(bytes)));
+        return new RawBsonDocument(doc, new BsonDocumentCodec());
+    }
+
+    private static long size(BsonDocument doc) {
+        return Batches.size(new RawBsonDocument(doc, new BsonDocumentCodec()));
+    }
+}
