@@ -59,8 +59,10 @@ public class SyncStateReader {
         jdbc.sql("SELECT id, data_source_id, job_id, collection_name, table_name, sync_type, status, records_synced, "
                         + "records_failed, (sync_metadata->>'estimatedTotal')::bigint, started_at, completed_at, "
                         + "error_message, (extract(epoch FROM (coalesce(completed_at, now()) - started_at)) * 1000)::bigint "
-                        + "FROM dra_mongodb_sync_history WHERE status = 'in_progress' OR id = ANY(CAST(:watched AS bigint[])) "
-                        + "OR (:maxId >= 0 AND id > :maxId) ORDER BY id")
+                        // a change stream's session row stays in progress for as long as it streams: it is not a
+                        // sync's progress (the stream's state and lag come with the source)
+                        + "FROM dra_mongodb_sync_history WHERE sync_type <> 'stream' AND (status = 'in_progress' "
+                        + "OR id = ANY(CAST(:watched AS bigint[])) OR (:maxId >= 0 AND id > :maxId)) ORDER BY id")
                 .param("watched", watchedRuns).param("maxId", previous.maxHistoryId())
                 .query(SyncStateReader::run).list().forEach(r -> runs.put(r.id(), r));
         return new SyncState(now, sources, jobs, runs, maxJobId, maxHistoryId);

@@ -182,6 +182,8 @@ public class CollectionSyncSteps {
     public void fail(@ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run,
                      @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable failure) {
         run.closeCursor();
+        // what the run had sent into its shadow table (committed chunks and the open one), for its history row
+        long loadedSoFar = run.mode == SyncType.FULL ? run.progress()[0] : 0;
         // an open COPY holds a lock on the shadow: end every part's before the shadow is dropped
         run.abortStream();
         run.splits.forEach(split -> {
@@ -193,6 +195,7 @@ public class CollectionSyncSteps {
         if (run.splitFailure != null && failure instanceof CollectionRun.SplitStoppedException) {
             failure = run.splitFailure;
         }
+        run.synced = Math.max(run.synced, loadedSoFar);
         CancelledException stop = RunReport.cancellation(failure);
         boolean cancelled = stop != null && stop.byRequest();
         if (!cancelled) {

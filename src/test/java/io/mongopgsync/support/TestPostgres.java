@@ -18,6 +18,7 @@ import org.testcontainers.containers.PostgreSQLContainer;
 public final class TestPostgres {
 
     private static TestPostgres instance;
+    private static final java.util.concurrent.atomic.AtomicInteger EXTRA_DATABASES = new java.util.concurrent.atomic.AtomicInteger();
 
     private final String serverUrl;
     private final String user;
@@ -93,7 +94,8 @@ public final class TestPostgres {
      * queue with the in-JVM test context.
      */
     public String createExtraDatabase(String purpose) {
-        String name = database + "_" + purpose;
+        // numbered: two test classes may name the same purpose
+        String name = database + "_" + EXTRA_DATABASES.incrementAndGet() + "_" + purpose;
         execute("CREATE DATABASE " + name);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

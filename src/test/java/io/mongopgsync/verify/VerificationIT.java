@@ -68,7 +68,24 @@ class VerificationIT {
     }
 
     /** POST /verify and wait for the job to end; returns GET /verify/{jobId}. */
+    /**
+     * Runs a verification to its end. The embedded server's {@code $sample} sorts by a random comparator, which Java's
+     * sort now and then refuses ("Comparison method violates its general contract!", error -1) on collections of 32
+     * documents or more; a real MongoDB never does. A quick verification that failed for that reason alone is run
+     * again (at most five times).
+     */
     private JsonNode verify(long sourceId, Map<String, Object> body) {
+        for (int attempt = 1; ; attempt++) {
+            JsonNode result = verifyOnce(sourceId, body);
+            boolean embeddedSampleBug = result.toString().contains("Comparison method violates its general contract");
+            if (!embeddedSampleBug || attempt == 5 || TestMongo.get().isReal()) {
+                assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("completed");
+                return result;
+            }
+        }
+    }
+
+    private JsonNode verifyOnce(long sourceId, Map<String, Object> body) {
         ApiClient.Response queued = sync.api().post("/api/data-sources/" + sourceId + "/verify", ApiClient.json(body));
         assertThat(queued.status()).as(queued.toString()).isEqualTo(202);
         long jobId = queued.json().get("jobId").asLong();
@@ -79,7 +96,6 @@ class VerificationIT {
             result[0] = r.json();
             return !Set.of("queued", "running").contains(result[0].get("status").asText());
         });
-        assertThat(result[0].get("status").asText()).as(result[0].toString()).isEqualTo("completed");
         return result[0];
     }
 
