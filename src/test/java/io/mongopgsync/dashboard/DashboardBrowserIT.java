@@ -208,7 +208,9 @@ class DashboardBrowserIT {
         });
         assertThat(later).isGreaterThan(first);
         wait.until(d -> percentOf(bar()) == 100);
-        assertThat(browser.findElement(By.cssSelector(".running .progress-figures")).getText()).contains("20,000 / 20,000");
+        // the live page redraws the figures as events arrive: read them until they say the end
+        wait.ignoring(StaleElementReferenceException.class).until(d ->
+                d.findElement(By.cssSelector(".running .progress-figures")).getText().contains("20,000 / 20,000"));
         WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#history-rows tr[data-status='completed']")));
         assertThat(row.getText()).contains("items").contains("20,000");

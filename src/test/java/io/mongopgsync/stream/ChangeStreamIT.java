@@ -99,17 +99,26 @@ class ChangeStreamIT {
         awaitStreaming(source);
         assertThat(ids(source, "orders")).isEqualTo(mongoIds(orders));
 
-        String arrived = "SELECT count(*) FILTER (WHERE _id = '1000') - count(*) FILTER (WHERE _id = '3') "
-                + "FROM dra_mongodb.\"" + sync.table(source, "orders") + "\"";
-        long written = System.nanoTime();
-        orders.insertOne(new Document("_id", 1000).append("name", "live").append("qty", 1));
-        orders.deleteOne(Filters.eq("_id", 3));
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
-                .until(() -> jdbc.sql(arrived).query(Long.class).single() == 1);
-        long arrivedMs = (System.nanoTime() - written) / 1_000_000;
-        System.out.printf("[figures] an insert and a delete were in PostgreSQL %d ms after they were written%n",
-                arrivedMs);
-        assertThat(arrivedMs).as("milliseconds from the writes to the rows").isLessThan(1000);
+        // five rounds of an insert and a delete, each timed from the writes until both are in PostgreSQL; the median
+        // must be under a second (one slow round on a busy machine is not the stream's latency)
+        String live = "dra_mongodb.\"" + sync.table(source, "orders") + "\"";
+        List<Long> rounds = new ArrayList<>();
+        for (int round = 0; round < 5; round++) {
+            String inserted = String.valueOf(1000 + 10 * round);
+            String deleted = String.valueOf(3 + round);
+            String arrived = "SELECT count(*) FILTER (WHERE _id = '" + inserted + "') - count(*) FILTER (WHERE _id = '"
+                    + deleted + "') FROM " + live;
+            long written = System.nanoTime();
+            orders.insertOne(new Document("_id", 1000 + 10 * round).append("name", "live").append("qty", 1));
+            orders.deleteOne(Filters.eq("_id", 3 + round));
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> jdbc.sql(arrived).query(Long.class).single() == 1);
+            rounds.add((System.nanoTime() - written) / 1_000_000);
+        }
+        List<Long> sorted = rounds.stream().sorted().toList();
+        System.out.printf("[figures] an insert and a delete were in PostgreSQL after %s ms (median %d ms)%n",
+                rounds, sorted.get(2));
+        assertThat(sorted.get(2)).as("median milliseconds from the writes to the rows, of %s", rounds).isLessThan(1000);
         // a new field widens the table as in the batch syncs (a schema change of its own first: not timed)
         orders.insertOne(new Document("_id", 1001).append("name", "live").append("note", "a new field"));
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
@@ -160,8 +169,11 @@ class ChangeStreamIT {
         assertThat(sessions).hasSizeGreaterThanOrEqualTo(2);
         JsonNode first = sessions.get(sessions.size() - 1);
         assertThat(first.get("status").asText()).isEqualTo("completed");
-        assertThat(first.get("recordsSynced").asLong()).isEqualTo(50);
-        assertThat(first.get("syncMetadata").get("inserted").asLong()).isEqualTo(50);
+        // every insert applied exactly once across the sessions (a replay after the resume would count twice); the
+        // first session may still apply what arrived while it was stopping
+        long inserted = sessions.stream().mapToLong(r -> r.get("syncMetadata").path("inserted").asLong()).sum();
+        assertThat(inserted).as("inserts applied by the sessions %s", sessions).isEqualTo(50 + 60);
+        assertThat(first.get("syncMetadata").get("inserted").asLong()).isBetween(50L, 110L);
     }
 
     @Test
