@@ -106,17 +106,44 @@ public final class CopyStream implements AutoCloseable {
 
     /** PostgreSQL refused the chunk: a refused value means row by row, anything else ends the stream. */
     private CopyLoader.Result refused(SQLException e) throws SQLException {
+        CopyIn open = copy;
         copy = null;
-        if (connection != null) {
-            connection.rollback();
+        try {
+            if (open != null && open.isActive()) {
+                open.cancelCopy();
+            }
+        } catch (SQLException | RuntimeException ignored) {
+            // the connection may be gone
         }
         if (!CopyLoader.isDataError(e)) {
+            // a lost connection: a COPY whose end never arrived keeps the driver's lock, and a rollback on it would
+            // wait for ever; the connection is dropped instead and the caller retries the collection
+            dropConnection();
             throw e;
         }
+        connection.rollback();
         synchronousCommitOff();
         CopyLoader.Result result = CopyLoader.rowByRow(connection, sql(), chunk);
         connection.commit();
         return ended(result);
+    }
+
+    private void dropConnection() {
+        Connection gone = connection;
+        connection = null;
+        if (gone == null) {
+            return;
+        }
+        try {
+            gone.abort(Runnable::run);
+        } catch (SQLException | RuntimeException ignored) {
+            // already closed
+        }
+        try {
+            gone.close();
+        } catch (SQLException | RuntimeException ignored) {
+            // the pool evicts a connection it cannot reset
+        }
     }
 
     private CopyLoader.Result ended(CopyLoader.Result result) {
@@ -170,8 +197,10 @@ public final class CopyStream implements AutoCloseable {
             if (copy != null && copy.isActive()) {
                 copy.cancelCopy();
             }
-        } catch (SQLException | RuntimeException ignored) {
-            // the connection may already be gone; closing it below ends the COPY too
+        } catch (SQLException | RuntimeException gone) {
+            // the connection is gone with the COPY still open on it: a rollback would wait for ever on the driver's
+            // lock, so the connection is dropped rather than closed
+            dropConnection();
         }
         copy = null;
         chunk.clear();

@@ -67,6 +67,12 @@ class OutageIT {
         service = ServiceProcess.start("outage", List.of("-Xmx512m"), properties);
     }
 
+    /** A test that failed while PostgreSQL was "down" must not leave it so for the next one. */
+    @org.junit.jupiter.api.AfterEach
+    void backUp() {
+        postgresProxy.restore();
+    }
+
     @AfterAll
     static void stop() throws Exception {
         if (service != null) {
