@@ -175,7 +175,7 @@ class DashboardBrowserIT {
 
     @Test
     void shouldRegisterASourceThroughTheFormAndShowItsSyncProgressToOneHundredPercentAndItsHistoryRow() {
-        String database = database(20_000);
+        String database = database(60_000);
         String name = "shop-" + database.substring(3);
         open("#/");
         browser.findElement(By.id("register-source")).click();
@@ -210,21 +210,21 @@ class DashboardBrowserIT {
         wait.until(d -> percentOf(bar()) == 100);
         // the live page redraws the figures as events arrive: read them until they say the end
         wait.ignoring(StaleElementReferenceException.class).until(d ->
-                d.findElement(By.cssSelector(".running .progress-figures")).getText().contains("20,000 / 20,000"));
+                d.findElement(By.cssSelector(".running .progress-figures")).getText().contains("60,000 / 60,000"));
         WebElement row = wait.until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#history-rows tr[data-status='completed']")));
-        assertThat(row.getText()).contains("items").contains("20,000");
+        assertThat(row.getText()).contains("items").contains("60,000");
         wait.until(d -> "completed".equals(badge()));
         JsonNode status = sync.api().get("/api/data-sources/" + sourceId + "/sync-status").json();
         assertThat(status.get("syncStatus").asText()).isEqualTo("completed");
-        assertThat(status.get("totalRecordsSynced").asLong()).isEqualTo(20_000);
+        assertThat(status.get("totalRecordsSynced").asLong()).isEqualTo(60_000);
         Browser.screenshot(browser, "sync-completed-source-page");
 
         browser.findElement(By.linkText("← All data sources")).click();
         WebElement card = waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("article[data-source-id='" + sourceId + "']")));
         assertThat(card.findElement(By.cssSelector(".badge")).getAttribute("data-status")).isEqualTo("completed");
-        assertThat(card.getText()).contains("20,000");
+        assertThat(card.getText()).contains("60,000");
         Browser.screenshot(browser, "overview-after-sync");
     }
 
