@@ -81,7 +81,8 @@ public class StreamApi {
         StreamStore.Consumer c = consumer.orElse(null);
         String state;
         if (!realtime) {
-            state = "stopped";
+            // the consumer ends after the batch it is applying: until its thread has let the lease go, it is stopping
+            state = c != null && c.owner() != null && c.leaseLive() ? "stopping" : "stopped";
         } else if (c == null || c.owner() == null || !c.leaseLive()) {
             state = c != null && "failed".equals(c.state()) ? "failed" : "starting";
         } else {

@@ -43,6 +43,8 @@ public class StreamManager {
     private final Map<Long, Running> running = new ConcurrentHashMap<>();
     /** Sources whose last session failed, and when they may try again. */
     private final Map<Long, Long> backoffUntil = new ConcurrentHashMap<>();
+    /** Consumers asked to stop whose thread has not ended yet, with the state their row gets once it has. */
+    private final Map<Long, String> winding = new ConcurrentHashMap<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "stream-manager");
         t.setDaemon(true);
@@ -115,9 +117,16 @@ public class StreamManager {
                 long id = e.getKey();
                 Running r = e.getValue();
                 if (!r.thread().isAlive()) {
-                    finished(id, r);
+                    if (winding.containsKey(id)) {
+                        stopped(id, r, "its consumer has applied its last batch");
+                    } else {
+                        finished(id, r);
+                    }
+                } else if (winding.containsKey(id)) {
+                    // still applying its last batch: it keeps the lease (and its writes their fence) until it ends
+                    store.renew(id, owner, settings.leaseTimeout());
                 } else if (!wanted.contains(id)) {
-                    stop(id, r, "realtime was turned off or the source was deleted", "stopped");
+                    stop(id, r, "realtime was turned off or the source was deleted", "stopped", 2000);
                 } else if (!store.renew(id, owner, settings.leaseTimeout())) {
                     var holder = store.consumer(id).orElse(null);
                     log.warn("The change stream of data source {} was taken over by another instance (lease now held "
@@ -198,12 +207,29 @@ public class StreamManager {
         return history.lastSessionError(sourceId).orElse(fallback);
     }
 
-    private void stop(long sourceId, Running r, String reason, String state) throws InterruptedException {
+    /**
+     * Asks the consumer to stop. Its row says {@code state} only once its thread has ended (the stream is reported
+     * as stopping until then): a consumer in the middle of a batch finishes that batch first. The manager waits for
+     * up to {@code waitMillis}; a consumer still running after that is checked again at each poll.
+     */
+    private void stop(long sourceId, Running r, String reason, String state, long waitMillis)
+            throws InterruptedException {
         r.consumer().stop(reason);
-        r.thread().join(Math.max(5000, settings.leaseTimeout().toMillis()));
+        winding.put(sourceId, state);
+        r.thread().join(waitMillis);
+        if (r.thread().isAlive()) {
+            log.info("Change stream of data source {} is stopping ({}); its consumer is finishing its batch",
+                    sourceId, reason);
+            return;
+        }
+        stopped(sourceId, r, reason);
+    }
+
+    private void stopped(long sourceId, Running r, String reason) {
+        String state = winding.remove(sourceId);
         running.remove(sourceId);
         r.mongo().close();
-        store.release(sourceId, owner, state, null);
+        store.release(sourceId, owner, state == null ? "stopped" : state, null);
         log.info("Change stream of data source {} stopped: {}", sourceId, reason);
     }
 
@@ -216,11 +242,19 @@ public class StreamManager {
         stopping = true;
         loop.shutdownNow();
         List<Long> ids = List.copyOf(running.keySet());
+        // every consumer ends its batch at the same time; then each is waited for in turn
+        running.values().forEach(r -> r.consumer().stop("the service is shutting down"));
         for (long id : ids) {
             Running r = running.get(id);
             if (r != null) {
                 try {
-                    stop(id, r, "the service is shutting down", "stopped");
+                    stop(id, r, "the service is shutting down", "stopped",
+                            Math.max(5000, settings.leaseTimeout().toMillis()));
+                    if (running.containsKey(id)) {
+                        // the lease goes anyway: a batch still being written holds the consumer row until it
+                        // commits (its fence), and any later batch is refused by that fence
+                        stopped(id, r, "the service is shutting down (its consumer did not end in time)");
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (RuntimeException e) {

@@ -11,9 +11,12 @@ import org.testcontainers.containers.MongoDBContainer;
  * single-node replica set) when Docker works, otherwise the embedded mongo-java-server. Tests that need real
  * MongoDB behaviour call {@link #assumeRealMongo} and are skipped, with the reason, on the embedded server.
  */
-public final class TestMongo {
+public final class TestMongo implements AutoCloseable {
 
     private static TestMongo instance;
+
+    /** An embedded server this object started for one test class, shut down by {@link #close()}. */
+    private MongoServer ownServer;
 
     private final String uri;
     private final boolean real;
@@ -54,6 +57,35 @@ public final class TestMongo {
         Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow, "stop-embedded-mongo"));
         return new TestMongo("mongodb://127.0.0.1:" + server.getLocalAddress().getPort(), false,
                 "embedded mongo-java-server");
+    }
+
+    /**
+     * The MongoDB for change-stream tests. A real server is shared. On the embedded server each test class gets a
+     * server of its own: mongo-java-server answers every read of a change stream by scanning and sorting its whole
+     * oplog (every write of the run, in every database), so on the run's shared server a stream's latency grows
+     * with every test before it, which would measure the test run rather than the service.
+     */
+    public static TestMongo forChangeStreams() {
+        TestMongo shared = get();
+        if (shared.real) {
+            return shared;
+        }
+        MongoServer server = new MongoServer(new MemoryBackend());
+        server.enableOplog();
+        server.bind("127.0.0.1", 0);
+        TestMongo own = new TestMongo("mongodb://127.0.0.1:" + server.getLocalAddress().getPort(), false,
+                "embedded mongo-java-server (a server of this test class)");
+        own.ownServer = server;
+        return own;
+    }
+
+    /** Shuts down a server started by {@link #forChangeStreams()}; the run's shared MongoDB stays. */
+    @Override
+    public void close() {
+        if (ownServer != null) {
+            client.close();
+            ownServer.shutdownNow();
+        }
     }
 
     /** Server URI without a database; append {@code /db} for a source's connection string. */
