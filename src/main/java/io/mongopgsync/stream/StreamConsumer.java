@@ -6,14 +6,9 @@ import com.mongodb.MongoException;
 import com.mongodb.client.ChangeStreamIterable;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.changestream.ChangeStreamDocument;
 import com.mongodb.client.model.changestream.FullDocument;
-import io.mongopgsync.mapping.IdEncoder;
-import io.mongopgsync.mapping.TableSchema;
 import io.mongopgsync.source.DataSourceRecord;
-import io.mongopgsync.sync.DocumentSteps;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,7 +18,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonDocument;
-import org.bson.BsonValue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +38,7 @@ final class StreamConsumer implements Runnable {
     private final StreamSession session;
     private final MongoClient client;
     private final Map<String, CollectionStream> streams = new LinkedHashMap<>();
+    private final StreamSteps steps;
     private volatile boolean stopRequested;
     private volatile String stopReason;
     private long applied;
@@ -66,6 +61,7 @@ final class StreamConsumer implements Runnable {
         this.source = source;
         this.session = session;
         this.client = client;
+        this.steps = new StreamSteps(services, source, session, client);
     }
 
     void stop(String reason) {
@@ -228,17 +224,7 @@ final class StreamConsumer implements Runnable {
     private void recordGap(CollectionStream stream, Long fromClusterTime, String why, String operation) {
         gaps++;
         Instant from = fromClusterTime == null ? null : Instant.ofEpochSecond(ChangeEvent.seconds(fromClusterTime));
-        ObjectNode metadata = services.json().createObjectNode();
-        ObjectNode gap = metadata.putObject("gap");
-        gap.put("collection", stream.collection);
-        gap.put("from", from == null ? null : from.toString());
-        gap.put("operation", operation);
-        gap.put("reason", why);
-        gap.put("resnapshot", true);
-        String message = "The change stream of " + source.name() + "." + stream.collection + " has a gap"
-                + (from == null ? "" : " from " + from) + ": " + why + ". Its changes since could not be read from "
-                + "MongoDB; the collection is snapshotted again and streamed from the snapshot's start.";
-        services.history().recordGap(session.sourceId(), stream.collection, stream.table, message, metadata.toString());
+        String message = services.history().recordGap(session, stream.collection, stream.table, from, why, operation);
         log.warn(message);
         startOver(stream);
     }
@@ -296,7 +282,7 @@ final class StreamConsumer implements Runnable {
         firstPendingAt = 0;
         List<CollectionStream> ready = new ArrayList<>();
         for (CollectionStream stream : streams.values()) {
-            if (stream.applicable && !stream.pending.isEmpty() && prepare(stream)) {
+            if (stream.applicable && !stream.pending.isEmpty() && steps.prepare(stream)) {
                 ready.add(stream);
             }
         }
@@ -331,75 +317,6 @@ final class StreamConsumer implements Runnable {
             services.metrics().streamLag(source.name(), java.time.Duration.ofMillis(lagMs));
             reportedLagMs = lagMs;
         }
-    }
-
-    /**
-     * The collection's steps (field actions, team routes) on the documents to write; a document a step drops, or
-     * that the collection's filter no longer keeps, leaves the table as it would at the next full sync.
-     */
-    private boolean prepare(CollectionStream stream) {
-        int from = stream.prepared;
-        stream.prepared = stream.pending.size();
-        List<BsonDocument> documents = new ArrayList<>();
-        for (ChangeEvent e : stream.pending.subList(from, stream.pending.size())) {
-            if (e.kind() == ChangeEvent.Kind.GAP) {
-                break;
-            }
-            if (e.kind() == ChangeEvent.Kind.UPSERT) {
-                documents.add(e.document());
-            }
-        }
-        if (documents.isEmpty()) {
-            return true;
-        }
-        Set<String> removed = new HashSet<>();
-        if (stream.transforms.filter() != null) {
-            removed.addAll(outsideFilter(stream, documents));
-        }
-        if (!stream.transforms.steps().isEmpty()) {
-            DocumentSteps.Outcome outcome = services.steps().apply(stream.transforms, documents,
-                    new DocumentSteps.Context(source.name(), stream.collection, "stream", false));
-            removed.addAll(outcome.dropped());
-            Map<String, BsonDocument> kept = new LinkedHashMap<>();
-            outcome.kept().forEach(d -> kept.put(IdEncoder.encode(d.get(TableSchema.ID)), d));
-            documents = new ArrayList<>(kept.values());
-            for (int i = from; i < stream.pending.size(); i++) {
-                ChangeEvent e = stream.pending.get(i);
-                if (e.kind() == ChangeEvent.Kind.UPSERT && kept.containsKey(e.documentId())) {
-                    stream.pending.set(i, new ChangeEvent(e.kind(), e.collection(), e.operation(), e.documentId(),
-                            kept.get(e.documentId()), e.clusterTime(), e.resumeToken(), null));
-                }
-            }
-        }
-        if (!removed.isEmpty()) {
-            for (int i = from; i < stream.pending.size(); i++) {
-                ChangeEvent e = stream.pending.get(i);
-                if (e.kind() == ChangeEvent.Kind.UPSERT && removed.contains(e.documentId())) {
-                    stream.pending.set(i, new ChangeEvent(ChangeEvent.Kind.DELETE, e.collection(), e.operation(),
-                            e.documentId(), null, e.clusterTime(), e.resumeToken(), null));
-                }
-            }
-            documents.removeIf(d -> removed.contains(IdEncoder.encode(d.get(TableSchema.ID))));
-        }
-        return services.writer().evolve(session, stream, documents);
-    }
-
-    /** Ids of documents the collection's filter does not keep (asked of MongoDB, as the batch syncs do). */
-    private Set<String> outsideFilter(CollectionStream stream, List<BsonDocument> documents) {
-        List<BsonValue> ids = documents.stream().map(d -> d.get(TableSchema.ID)).toList();
-        Set<String> kept = new HashSet<>();
-        client.getDatabase(source.database()).getCollection(stream.collection, BsonDocument.class)
-                .find(Filters.and(Filters.in(TableSchema.ID, ids), stream.transforms.filter()))
-                .projection(Projections.include(TableSchema.ID))
-                .forEach(d -> kept.add(IdEncoder.encode(d.get(TableSchema.ID))));
-        Set<String> outside = new HashSet<>();
-        ids.forEach(id -> {
-            String encoded = IdEncoder.encode(id);
-            if (!kept.contains(encoded)) {
-                outside.add(encoded);
-            }
-        });
-        return outside;
     }
 
     /** Nothing to apply: the lag is zero; a position the server reports without events is kept. */

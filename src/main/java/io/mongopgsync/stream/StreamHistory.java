@@ -1,5 +1,8 @@
 package io.mongopgsync.stream;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -15,9 +18,11 @@ public class StreamHistory {
     public static final String ALL_COLLECTIONS = "*";
 
     private final JdbcClient jdbc;
+    private final ObjectMapper json;
 
-    public StreamHistory(JdbcClient jdbc) {
+    public StreamHistory(JdbcClient jdbc, ObjectMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
     public long startSession(long sourceId, String metadataJson) {
@@ -42,13 +47,28 @@ public class StreamHistory {
                 .param("error", error).param("metadata", metadataJson).update();
     }
 
-    /** A gap: the collection's changes from {@code metadataJson.gap.from} on could not be followed. */
-    public long recordGap(long sourceId, String collection, String table, String message, String metadataJson) {
-        return jdbc.sql("INSERT INTO dra_mongodb_sync_history (data_source_id, collection_name, table_name, sync_type, "
+    /**
+     * A gap: the collection's changes from {@code from} on could not be followed ({@code why}); it is snapshotted
+     * again. Returns the message written to the history row.
+     */
+    public String recordGap(StreamSession session, String collection, String table, Instant from, String why,
+                            String operation) {
+        ObjectNode metadata = json.createObjectNode();
+        ObjectNode gap = metadata.putObject("gap");
+        gap.put("collection", collection);
+        gap.put("from", from == null ? null : from.toString());
+        gap.put("operation", operation);
+        gap.put("reason", why);
+        gap.put("resnapshot", true);
+        String message = "The change stream of " + session.sourceName() + "." + collection + " has a gap"
+                + (from == null ? "" : " from " + from) + ": " + why + ". Its changes since could not be read from "
+                + "MongoDB; the collection is snapshotted again and streamed from the snapshot's start.";
+        jdbc.sql("INSERT INTO dra_mongodb_sync_history (data_source_id, collection_name, table_name, sync_type, "
                         + "status, completed_at, error_message, sync_metadata) VALUES (:source, :collection, :table, "
-                        + "'stream', 'failed', now(), :message, CAST(:metadata AS jsonb)) RETURNING id")
-                .param("source", sourceId).param("collection", collection).param("table", table)
-                .param("message", message).param("metadata", metadataJson).query(Long.class).single();
+                        + "'stream', 'failed', now(), :message, CAST(:metadata AS jsonb))")
+                .param("source", session.sourceId()).param("collection", collection).param("table", table)
+                .param("message", message).param("metadata", metadata.toString()).update();
+        return message;
     }
 
     /** Sessions left in progress by an instance that died: ended, so that none stays open for ever. */
