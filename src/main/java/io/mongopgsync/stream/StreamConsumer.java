@@ -79,9 +79,13 @@ final class StreamConsumer implements Runnable {
                     refresh();
                     nextRefreshAt = now + settings.pollInterval().toMillis();
                 }
-                long readStarted = System.currentTimeMillis();
+                long readStarted = System.nanoTime();
                 int read = paused ? 0 : read(settings.batchSize() - pendingApplicable());
-                long readMs = System.currentTimeMillis() - readStarted;
+                long readNanos = System.nanoTime() - readStarted;
+                long readMs = readNanos / 1_000_000;
+                if (read > 0) {
+                    services.metrics().streamRead(source.name(), java.time.Duration.ofNanos(readNanos));
+                }
                 int pending = pendingApplicable();
                 if (pending > 0 && firstPendingAt == 0) {
                     firstPendingAt = now;
@@ -278,7 +282,7 @@ final class StreamConsumer implements Runnable {
 
     /** Applies what is pending: team steps and filter first, then one transaction for every collection. */
     private void flush() {
-        long batchStarted = System.currentTimeMillis();
+        long batchStarted = System.nanoTime();
         firstPendingAt = 0;
         List<CollectionStream> ready = new ArrayList<>();
         for (CollectionStream stream : streams.values()) {
@@ -290,9 +294,11 @@ final class StreamConsumer implements Runnable {
             return;
         }
         StreamWriter.Result result = services.writer().apply(session, ready);
+        long tookNanos = System.nanoTime() - batchStarted;
+        services.metrics().streamBatch(source.name(), result.applied(), java.time.Duration.ofNanos(tookNanos));
         if (log.isDebugEnabled()) {
             log.debug("Change stream of '{}': {} events applied, {} refused as stale, in {} ms (prepare and write)",
-                    source.name(), result.applied(), result.refused(), System.currentTimeMillis() - batchStarted);
+                    source.name(), result.applied(), result.refused(), tookNanos / 1_000_000);
         }
         for (CollectionStream stream : ready) {
             BatchPlan plan = result.plans().get(stream.collection);

@@ -1,5 +1,6 @@
 package io.mongopgsync.sync;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,7 +35,10 @@ import org.springframework.stereotype.Component;
  * <li>{@code mongo_pg_sync.last.success.timestamp} (gauge, epoch seconds): end of the source's last completed
  *     sync on any instance;</li>
  * <li>{@code mongo_pg_sync.target.size} (gauge, bytes): the source's imported tables with indexes and TOAST;</li>
- * <li>{@code mongo_pg_sync.stream.lag} (gauge, seconds): only while a change stream of the source reports lag.</li>
+ * <li>{@code mongo_pg_sync.stream.lag} (gauge, seconds): only while a change stream of the source reports lag;</li>
+ * <li>{@code mongo_pg_sync.stream.read} (timer): reads of the source's change streams that returned events;</li>
+ * <li>{@code mongo_pg_sync.stream.batch} (timer): batches of streamed changes prepared and written to PostgreSQL,
+ *     and {@code mongo_pg_sync.stream.batch.events} (summary): the events in each.</li>
  * </ul>
  * and {@code mongo_pg_sync.target.schema.size} (gauge, bytes, tagged {@code schema}): the whole target schema.
  * Gauges read values that {@link #refresh} takes from PostgreSQL every {@code sync.metrics.refresh-interval}, so a
@@ -136,6 +140,21 @@ public class SyncMetrics {
                         .description("How far the source's change stream is behind MongoDB").register(registry);
             }
         }
+    }
+
+    /** A read of the source's change streams that returned {@code events} events took {@code took}. */
+    public void streamRead(String source, Duration took) {
+        Timer.builder("mongo_pg_sync.stream.read").tag("source", source)
+                .description("Reads of the change streams that returned events").register(registry).record(took);
+    }
+
+    /** A batch of {@code events} streamed changes was prepared and written to PostgreSQL in {@code took}. */
+    public void streamBatch(String source, long events, Duration took) {
+        Timer.builder("mongo_pg_sync.stream.batch").tag("source", source)
+                .description("Batches of streamed changes prepared and written to PostgreSQL").register(registry)
+                .record(took);
+        DistributionSummary.builder("mongo_pg_sync.stream.batch.events").tag("source", source)
+                .description("Events in each batch of streamed changes").register(registry).record(events);
     }
 
     /** The source's change stream stopped: its lag gauge goes away. */

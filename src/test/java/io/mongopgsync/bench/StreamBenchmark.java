@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.mongodb.client.MongoCollection;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.mongopgsync.SyncApplication;
 import io.mongopgsync.support.ApiClient;
 import io.mongopgsync.support.SyncClient;
@@ -14,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -40,6 +44,9 @@ class StreamBenchmark {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void sustainedEventsPerSecondAndLag() throws Exception {
@@ -90,6 +97,16 @@ class StreamBenchmark {
                 + "achieved %,.0f/s, %d ticks late)%n", RATE, SECONDS, total, total / writeSeconds, behind);
         System.out.printf("  sustained applied:  %,10.0f events/s (all applied %.1f s after the first write)%n",
                 total / allSeconds, allSeconds);
-        System.out.printf("  lag p50 / p99 / max: %,.0f / %,.0f / %,.0f ms%n%n", lag[0], lag[1], lag[2]);
+        System.out.printf("  lag p50 / p99 / max: %,.0f / %,.0f / %,.0f ms%n", lag[0], lag[1], lag[2]);
+        // where the consumer's time went: reading MongoDB's change stream, or preparing and writing the batches
+        String name = sync.api().get("/api/data-sources/" + source).json().get("name").asText();
+        Timer reads = meters.find("mongo_pg_sync.stream.read").tag("source", name).timer();
+        Timer batches = meters.find("mongo_pg_sync.stream.batch").tag("source", name).timer();
+        DistributionSummary sizes = meters.find("mongo_pg_sync.stream.batch.events").tag("source", name).summary();
+        System.out.printf("  consumer: reading the change stream %.1f s (%,d reads with events, mean %.1f ms); "
+                        + "batches %.1f s (%,d batches, mean %.0f events, mean %.1f ms, max %.0f ms)%n%n",
+                reads.totalTime(TimeUnit.SECONDS), reads.count(), reads.mean(TimeUnit.MILLISECONDS),
+                batches.totalTime(TimeUnit.SECONDS), batches.count(), sizes.mean(), batches.mean(TimeUnit.MILLISECONDS),
+                batches.max(TimeUnit.MILLISECONDS));
     }
 }
