@@ -160,6 +160,16 @@ class ChangeStreamIT {
         JsonNode stream = sync.api().get("/api/data-sources/" + source + "/sync-status").json().get("stream");
         assertThat(stream.get("eventsApplied").asLong()).isGreaterThanOrEqualTo(2);
         assertThat(stream.has("lagMs")).isTrue();
+        // the consumer's reads and batches are measured per source
+        String name = sync.api().get("/api/data-sources/" + source).json().get("name").asText();
+        String scrape = sync.api().get("/actuator/prometheus").body();
+        for (String meter : List.of("mongo_pg_sync_stream_read_seconds_count", "mongo_pg_sync_stream_batch_seconds_count",
+                "mongo_pg_sync_stream_batch_events_sum")) {
+            assertThat(java.util.regex.Pattern.compile("^" + meter + "\\{[^}]*source=\"" + name + "\"[^}]*} ([0-9.E]+)$",
+                    java.util.regex.Pattern.MULTILINE).matcher(scrape).results()
+                    .mapToDouble(m -> Double.parseDouble(m.group(1))).sum())
+                    .as("%s of source %s", meter, name).isGreaterThanOrEqualTo(1);
+        }
         JsonNode snapshotJobs = sync.api().get("/api/data-sources/" + source + "/jobs").json();
         assertThat(snapshotJobs).anySatisfy(j -> assertThat(j.get("trigger").asText()).isEqualTo("stream"));
     }
