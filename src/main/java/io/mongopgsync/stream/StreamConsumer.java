@@ -227,7 +227,8 @@ final class StreamConsumer implements Runnable {
 
     private void recordGap(CollectionStream stream, Long fromClusterTime, String why, String operation) {
         gaps++;
-        Instant from = fromClusterTime == null ? null : Instant.ofEpochSecond(ChangeEvent.seconds(fromClusterTime));
+        Instant from = fromClusterTime == null || fromClusterTime == 0 ? null
+                : Instant.ofEpochSecond(ChangeEvent.seconds(fromClusterTime));
         String message = services.history().recordGap(session, stream.collection, stream.table, from, why, operation);
         log.warn(message);
         startOver(stream);
@@ -257,7 +258,8 @@ final class StreamConsumer implements Runnable {
                 if (e.getCode() != HISTORY_LOST) {
                     throw e;
                 }
-                stream.pending.add(ChangeEvent.gap(stream.collection, "resume", lastTime(stream), null,
+                Long last = lastTime(stream); // none when no change has been applied yet
+                stream.pending.add(ChangeEvent.gap(stream.collection, "resume", last == null ? 0 : last, null,
                         "its resume point is no longer in MongoDB's oplog (ChangeStreamHistoryLost)"));
                 read++;
             }
@@ -374,13 +376,17 @@ final class StreamConsumer implements Runnable {
         services.metrics().streamStopped(source.name());
     }
 
+    /** What failed, in words: MongoDB's reading, PostgreSQL's writing, or the consumer itself. */
     static String describe(Throwable e) {
         Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        boolean postgres = false;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            root = t;
+            postgres |= t instanceof java.sql.SQLException || t instanceof org.springframework.dao.DataAccessException;
         }
         String what = e instanceof MongoException ? "MongoDB failed while the change stream was read"
-                : "PostgreSQL failed while streamed changes were written";
+                : postgres ? "PostgreSQL failed while streamed changes were written"
+                : "The change-stream consumer failed (" + root.getClass().getSimpleName() + ")";
         return what + ": " + root.getMessage();
     }
 

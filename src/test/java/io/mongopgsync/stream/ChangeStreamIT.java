@@ -260,6 +260,49 @@ class ChangeStreamIT {
     }
 
     @Test
+    void shouldRecordAGapAndSnapshotAgainWhenMongoDBReportsItsHistoryLost() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(mongo.isReal(), "a real MongoDB reports ChangeStreamHistoryLost "
+                + "only once its oplog has rolled past the stream's position, which this test does not force");
+        MongoCollection<Document> audit = db.getCollection("audit");
+        insert(audit, 0, 20);
+        long source = realtimeSource(Map.of());
+        awaitStreaming(source);
+
+        // the consumer's next read fails with error 286; what is written after it never reaches the stream
+        mongo.loseChangeStreamHistory(database);
+        insert(audit, 20, 40);
+        audit.deleteMany(Filters.lt("_id", 5));
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> ids(source, "audit").equals(mongoIds(audit)));
+        JsonNode gap = gapRow(source);
+        assertThat(gap.get("collectionName").asText()).isEqualTo("audit");
+        assertThat(gap.get("errorMessage").asText()).contains("ChangeStreamHistoryLost").contains("snapshotted again");
+        assertThat(gap.get("syncMetadata").get("gap").get("operation").asText()).isEqualTo("resume");
+        long snapshots = 0;
+        for (JsonNode job : sync.api().get("/api/data-sources/" + source + "/jobs").json()) {
+            snapshots += job.get("trigger").asText().equals("stream") ? 1 : 0;
+        }
+        assertThat(snapshots).as("the first snapshot and the one after the gap").isEqualTo(2);
+
+        // the same when the stream resumes from its stored position: stopped after a change, restarted after the
+        // history was lost
+        awaitStreaming(source);
+        insert(audit, 40, 45);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ids(source, "audit").equals(mongoIds(audit)));
+        setRealtime(source, false);
+        await().atMost(Duration.ofSeconds(20)).until(() -> sync.api().get("/api/data-sources/" + source + "/stream")
+                .json().get("state").asText().equals("stopped"));
+        insert(audit, 45, 60);
+        mongo.loseChangeStreamHistory(database);
+        setRealtime(source, true);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> ids(source, "audit").equals(mongoIds(audit)) && gapRows(source).size() == 2);
+        assertThat(gapRows(source).get(0).get("errorMessage").asText())
+                .contains("its stored resume point is no longer in MongoDB's oplog (ChangeStreamHistoryLost)");
+    }
+
+    @Test
     void shouldApplyNothingWhilePausedAndEverythingAfterResume() {
         MongoCollection<Document> parts = db.getCollection("parts");
         insert(parts, 0, 5);
@@ -321,6 +364,17 @@ class ChangeStreamIT {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> ids(source, "stock").equals(mongoIds(stock)));
         assertThat(rows(source, "stock")).isEqualTo(stock.countDocuments());
+    }
+
+    /** The source's gap rows, newest first. */
+    private List<JsonNode> gapRows(long source) {
+        List<JsonNode> gaps = new ArrayList<>();
+        for (JsonNode row : sync.api().get("/api/data-sources/" + source + "/history?limit=100").json().get("items")) {
+            if (row.get("syncType").asText().equals("stream") && row.get("syncMetadata").has("gap")) {
+                gaps.add(row);
+            }
+        }
+        return gaps;
     }
 
     private JsonNode gapRow(long source) {

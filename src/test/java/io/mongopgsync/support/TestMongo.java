@@ -17,6 +17,7 @@ public final class TestMongo implements AutoCloseable {
 
     /** An embedded server this object started for one test class, shut down by {@link #close()}. */
     private MongoServer ownServer;
+    private HistoryLosingBackend backend;
 
     private final String uri;
     private final boolean real;
@@ -70,13 +71,50 @@ public final class TestMongo implements AutoCloseable {
         if (shared.real) {
             return shared;
         }
-        MongoServer server = new MongoServer(new MemoryBackend());
+        HistoryLosingBackend backend = new HistoryLosingBackend();
+        MongoServer server = new MongoServer(backend);
         server.enableOplog();
         server.bind("127.0.0.1", 0);
         TestMongo own = new TestMongo("mongodb://127.0.0.1:" + server.getLocalAddress().getPort(), false,
                 "embedded mongo-java-server (a server of this test class)");
         own.ownServer = server;
+        own.backend = backend;
         return own;
+    }
+
+    /**
+     * On a server of {@link #forChangeStreams()}: the next read ({@code getMore}) of a cursor in {@code database}
+     * fails as a real MongoDB's does when a change stream's resume point has left its oplog (error 286,
+     * ChangeStreamHistoryLost), which the embedded server never reports on its own. Once.
+     */
+    public void loseChangeStreamHistory(String database) {
+        if (backend == null) {
+            throw new IllegalStateException("only an embedded server of forChangeStreams() can be told to lose history");
+        }
+        backend.loseHistoryOf.set(database);
+    }
+
+    /** The embedded backend, able to answer one read with ChangeStreamHistoryLost. */
+    private static final class HistoryLosingBackend extends MemoryBackend {
+
+        final java.util.concurrent.atomic.AtomicReference<String> loseHistoryOf = new java.util.concurrent.atomic.AtomicReference<>();
+
+        /**
+         * Reads of a change stream: a {@code getMore}, or the {@code aggregate} by which the driver resumes the
+         * stream (it does so whenever this server closes an empty cursor).
+         */
+        @Override
+        public de.bwaldvogel.mongo.bson.Document handleCommand(io.netty.channel.Channel channel, String database,
+                                                               String command, de.bwaldvogel.mongo.bson.Document query) {
+            boolean streamRead = command.equalsIgnoreCase("getMore") || (command.equalsIgnoreCase("aggregate")
+                    && String.valueOf(query.get("pipeline")).contains("$changeStream"));
+            String armed = loseHistoryOf.get();
+            if (streamRead && database.equals(armed) && loseHistoryOf.compareAndSet(armed, null)) {
+                throw new de.bwaldvogel.mongo.exception.MongoServerError(286, "ChangeStreamHistoryLost",
+                        "Resume of change stream was not possible, as the resume point may no longer be in the oplog.");
+            }
+            return super.handleCommand(channel, database, command, query);
+        }
     }
 
     /** Shuts down a server started by {@link #forChangeStreams()}; the run's shared MongoDB stays. */
