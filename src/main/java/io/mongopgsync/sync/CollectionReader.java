@@ -55,12 +55,18 @@ public class CollectionReader {
         }
     }
 
-    /** A cursor over the query cut into batches of batchSize documents and at most the run's batch bytes. */
+    /**
+     * A cursor over the query cut into batches of batchSize documents and at most the run's batch bytes, read one
+     * batch ahead by a thread of its own: MongoDB sends and the driver decodes the next batch while this one is
+     * mapped and stored.
+     */
     public Iterator<List<BsonDocument>> batches(
             @org.apache.camel.ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run) {
         int size = run.config.batchSize();
         run.cursor = rawCollection(run).find(query(run)).batchSize(size).cursor();
-        Batches batches = new Batches(run.cursor, size, run.memory.batchBytes());
+        ReadAhead<List<BsonDocument>> batches = new ReadAhead<>(new Batches(run.cursor, size, run.memory.batchBytes()),
+                "mongo-read-" + run.collection, "MongoDB collection " + run.source.database() + "." + run.collection);
+        run.readAhead = batches;
         return new Iterator<>() {
             @Override
             public boolean hasNext() {

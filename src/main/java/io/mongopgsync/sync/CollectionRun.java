@@ -38,6 +38,8 @@ public final class CollectionRun {
     TableSchema tableSchema;
     RowMapper mapper;
     MongoCursor<RawBsonDocument> cursor;
+    /** The thread reading the cursor one batch ahead of the loader. */
+    ReadAhead<?> readAhead;
     /** The open COPY into the shadow table of a full sync. */
     CopyStream stream;
     /** How many bytes a batch and a COPY chunk of this run hold at most. */
@@ -62,6 +64,8 @@ public final class CollectionRun {
      * exclusively commits its open chunk first, so the ALTER never waits for a split that waits for it.
      */
     final java.util.concurrent.locks.ReentrantReadWriteLock tableLock;
+    /** When the history row last got this collection's progress (System.nanoTime; 0 before the first batch). */
+    long progressWrittenAt;
     volatile long synced;
     volatile long failed;
     int attempts;
@@ -181,6 +185,7 @@ public final class CollectionRun {
         synced = 0;
         failed = 0;
         droppedByStep = 0;
+        progressWrittenAt = 0;
         tableSchema = null;
         mapper = null;
         closeCursor();
@@ -207,6 +212,10 @@ public final class CollectionRun {
     }
 
     void closeCursor() {
+        if (readAhead != null) {
+            readAhead.close();
+            readAhead = null;
+        }
         if (cursor != null) {
             try {
                 cursor.close();
