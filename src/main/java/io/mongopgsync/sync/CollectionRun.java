@@ -8,7 +8,6 @@ import io.mongopgsync.mapping.TableSchema;
 import io.mongopgsync.source.DataSourceRecord;
 import java.time.Instant;
 import java.util.function.Supplier;
-import org.bson.RawBsonDocument;
 import org.bson.BsonValue;
 
 /**
@@ -37,7 +36,7 @@ public final class CollectionRun {
     String shadow;
     TableSchema tableSchema;
     RowMapper mapper;
-    MongoCursor<RawBsonDocument> cursor;
+    MongoCursor<SizedDocument> cursor;
     /** The thread reading the cursor one batch ahead of the loader. */
     ReadAhead<?> readAhead;
     /** The open COPY into the shadow table of a full sync. */
