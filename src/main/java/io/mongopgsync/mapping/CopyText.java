@@ -85,6 +85,21 @@ public final class CopyText {
 
     /** Zero-padded decimal of at least {@code width} digits (dates). */
     public CopyText digits(int value, int width) {
+        if (value >= 0) {
+            // written in place: a String per date part was a good share of a full sync's garbage
+            int count = 1;
+            for (int rest = value; rest >= 10; rest /= 10) {
+                count++;
+            }
+            int total = Math.max(count, width);
+            ensure(total);
+            int end = length + total;
+            for (int i = end - 1, rest = value; i >= length; i--, rest /= 10) {
+                bytes[i] = (byte) (i >= end - count ? '0' + rest % 10 : '0');
+            }
+            length = end;
+            return this;
+        }
         String s = Integer.toString(value);
         for (int i = s.length(); i < width; i++) {
             raw('0');
