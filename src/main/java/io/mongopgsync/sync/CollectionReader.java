@@ -14,7 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * Reads a collection from MongoDB: the team's filter and, for incremental runs, the watermark are pushed into
  * the query, so documents they exclude are never read. The cursor is cut into batches of {@code batchSize}
- * documents and at most the run's batch bytes, so memory holds one bounded batch at a time.
+ * documents and at most the run's batch bytes, so memory holds two bounded batches: the one being loaded and the
+ * next, read ahead.
  */
 @Component("collectionReader")
 public class CollectionReader {
