@@ -14,8 +14,7 @@ import org.springframework.stereotype.Component;
 /**
  * Reads a collection from MongoDB: the team's filter and, for incremental runs, the watermark are pushed into
  * the query, so documents they exclude are never read. The cursor is cut into batches of {@code batchSize}
- * documents and at most the run's batch bytes, so memory holds two bounded batches: the one being loaded and the
- * next, read ahead.
+ * documents and at most the run's batch bytes, so memory holds one bounded batch at a time.
  */
 @Component("collectionReader")
 public class CollectionReader {
@@ -61,18 +60,12 @@ public class CollectionReader {
         }
     }
 
-    /**
-     * A cursor over the query cut into batches of batchSize documents and at most the run's batch bytes, read one
-     * batch ahead by a thread of its own: MongoDB sends and the driver decodes the next batch while this one is
-     * mapped and stored.
-     */
+    /** A cursor over the query cut into batches of batchSize documents and at most the run's batch bytes. */
     public Iterator<List<BsonDocument>> batches(
             @org.apache.camel.ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run) {
         int size = run.config.batchSize();
         run.cursor = sizedCollection(run).find(query(run)).batchSize(size).cursor();
-        ReadAhead<List<BsonDocument>> batches = new ReadAhead<>(new Batches(run.cursor, size, run.memory.batchBytes()),
-                "mongo-read-" + run.collection, "MongoDB collection " + run.source.database() + "." + run.collection);
-        run.readAhead = batches;
+        Batches batches = new Batches(run.cursor, size, run.memory.batchBytes());
         return new Iterator<>() {
             @Override
             public boolean hasNext() {

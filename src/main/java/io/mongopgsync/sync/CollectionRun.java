@@ -37,8 +37,6 @@ public final class CollectionRun {
     TableSchema tableSchema;
     RowMapper mapper;
     MongoCursor<SizedDocument> cursor;
-    /** The thread reading the cursor one batch ahead of the loader. */
-    ReadAhead<?> readAhead;
     /** The open COPY into the shadow table of a full sync. */
     CopyStream stream;
     /** How many bytes a batch and a COPY chunk of this run hold at most. */
@@ -211,10 +209,6 @@ public final class CollectionRun {
     }
 
     void closeCursor() {
-        if (readAhead != null) {
-            readAhead.close();
-            readAhead = null;
-        }
         if (cursor != null) {
             try {
                 cursor.close();

@@ -62,9 +62,7 @@ class BatchesTest {
         var memory = new io.mongopgsync.config.SyncProperties.Memory(
                 org.springframework.util.unit.DataSize.ofMegabytes(8), org.springframework.util.unit.DataSize.ofMegabytes(48));
         assertThat(MemoryBudget.of(memory, 1).batchBytes()).isEqualTo(8L << 20);
-        // two batches (loaded, read ahead) and a chunk per stream: 48 MB / (3 x 4)
-        assertThat(MemoryBudget.of(memory, 4).batchBytes()).isEqualTo(4L << 20);
-        assertThat(MemoryBudget.of(memory, 4).chunkBytes()).isEqualTo(4L << 20);
+        assertThat(MemoryBudget.of(memory, 6).batchBytes()).isEqualTo(4L << 20); // 48 MB / (2 x 6)
     }
 
     @Test
