@@ -26,6 +26,12 @@ public final class CopyStream implements AutoCloseable {
     private final String qualifiedTable;
     private final long chunkBytes;
     private final CopyText chunk;
+    /**
+     * The chunk's buffer keeps what it grew to for the next chunk, up to this. A chunk passes {@code chunkBytes} by
+     * up to a batch, so doubling takes the buffer to about twice that; shrunk after every chunk it was allocated
+     * again for each (two humongous objects per chunk in a small heap, which set off most of a sync's collections).
+     */
+    private final int keptCapacity;
     private Connection connection;
     private CopyIn copy;
     private String columns;
@@ -38,6 +44,7 @@ public final class CopyStream implements AutoCloseable {
         this.qualifiedTable = qualifiedTable;
         this.chunkBytes = chunkBytes;
         this.chunk = new CopyText((int) Math.min(chunkBytes + (chunkBytes >> 3), 1 << 20));
+        this.keptCapacity = (int) Math.min(2 * chunkBytes + (chunkBytes >> 2), Integer.MAX_VALUE - 8);
     }
 
     /** Where the caller appends rows (whole COPY lines), then calls {@link #rowAdded}. */
@@ -148,7 +155,7 @@ public final class CopyStream implements AutoCloseable {
 
     private CopyLoader.Result ended(CopyLoader.Result result) {
         chunk.clear();
-        chunk.shrinkTo((int) Math.min(chunkBytes + (chunkBytes >> 3), Integer.MAX_VALUE - 8));
+        chunk.shrinkTo(keptCapacity);
         sent = 0;
         rowsInChunk = 0;
         return result;

@@ -85,6 +85,21 @@ public final class CopyText {
 
     /** Zero-padded decimal of at least {@code width} digits (dates). */
     public CopyText digits(int value, int width) {
+        if (value >= 0) {
+            // written in place: a String per date part was a good share of a full sync's garbage
+            int count = 1;
+            for (int rest = value; rest >= 10; rest /= 10) {
+                count++;
+            }
+            int total = Math.max(count, width);
+            ensure(total);
+            int end = length + total;
+            for (int i = end - 1, rest = value; i >= length; i--, rest /= 10) {
+                bytes[i] = (byte) (i >= end - count ? '0' + rest % 10 : '0');
+            }
+            length = end;
+            return this;
+        }
         String s = Integer.toString(value);
         for (int i = s.length(); i < width; i++) {
             raw('0');
@@ -109,7 +124,19 @@ public final class CopyText {
     public CopyText text(String s) {
         int n = s.length();
         ensure(n);
-        for (int i = 0; i < n; i++) {
+        // plain ASCII, the bulk of most text, is copied as it is; the first other character goes the long way
+        byte[] b = bytes;
+        int at = length;
+        int plain = 0;
+        for (; plain < n; plain++) {
+            char c = s.charAt(plain);
+            if (c >= 0x80 || c < 0x20 || c == '\\') {
+                break;
+            }
+            b[at++] = (byte) c;
+        }
+        length = at;
+        for (int i = plain; i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
                 if (c == 0) {
@@ -133,9 +160,22 @@ public final class CopyText {
      * categories), with NUL already replaced by U+FFFD.
      */
     public CopyText jsonString(String s) {
-        raw('"');
         int n = s.length();
-        for (int i = 0; i < n; i++) {
+        ensure(n + 2);
+        // printable ASCII but quote and backslash, the bulk of most text, is copied as it is
+        byte[] b = bytes;
+        int at = length;
+        b[at++] = '"';
+        int plain = 0;
+        for (; plain < n; plain++) {
+            char c = s.charAt(plain);
+            if (c < 0x20 || c >= 0x7F || c == '"' || c == '\\') {
+                break;
+            }
+            b[at++] = (byte) c;
+        }
+        length = at;
+        for (int i = plain; i < n; i++) {
             char c = s.charAt(i);
             if (c >= 0x20 && c < 0x7F) {
                 if (c == '"') {
@@ -232,6 +272,16 @@ public final class CopyText {
         bytes[length++] = (byte) (0x80 | ((c >> 6) & 0x3F));
         bytes[length++] = (byte) (0x80 | (c & 0x3F));
         return i;
+    }
+
+    /** Whether the bytes in [from, to) hold a backslash: text in JSON without one was written without escapes. */
+    public static boolean hasBackslash(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == '\\') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether the bytes in [from, to) hold a U+FFFD (a replaced NUL, or one that was in the data). */

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.bson.BsonDocument;
+import org.bson.BsonType;
 import org.bson.BsonValue;
 
 /**
@@ -45,6 +46,7 @@ public final class TableSchema {
     private final Set<String> names = new HashSet<>(RESERVED);
     private final int maxColumns;
     private final Set<String> overflow = new TreeSet<>();
+    private final Map<String, Fits> fitting = new java.util.HashMap<>();
     private boolean changedSinceSave;
 
     public TableSchema(Collection<Column> existing) {
@@ -166,14 +168,34 @@ public final class TableSchema {
                     continue;
                 }
                 BsonValue value = e.getValue();
+                BsonType bsonType = value.getBsonType();
+                Fits fits = fitting.get(e.getKey());
+                if (fits != null && fits.column() == current && fits.types()[bsonType.getValue() & 0xFF]) {
+                    continue;
+                }
                 ColumnType type = ColumnType.of(value);
                 if (!current.bsonTypes().contains(bsonTypeName(value))
                         || type != null && (onlyNulls(current.bsonTypes()) || ColumnType.join(current.type(), type) != current.type())) {
                     return true;
                 }
+                if (bsonType != BsonType.BINARY) { // a binary's column type and type name depend on its subtype
+                    if (fits == null || fits.column() != current) {
+                        fits = new Fits(current, new boolean[256]);
+                        fitting.put(e.getKey(), fits);
+                    }
+                    fits.types()[bsonType.getValue() & 0xFF] = true;
+                }
             }
         }
         return false;
+    }
+
+    /**
+     * The BSON types known to need no change in one column as it stands ({@link #needsChange} checks each value of
+     * every batch; the full check runs once per column and type). A changed column is a new {@link Column}, which
+     * voids its entry.
+     */
+    private record Fits(Column column, boolean[] types) {
     }
 
     /** Fields whose values had more than one BSON type (null aside): the type conflicts of this table. */

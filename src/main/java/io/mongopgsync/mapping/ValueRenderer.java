@@ -70,7 +70,18 @@ public final class ValueRenderer {
 
     private void text(BsonValue value, CopyText out, byte[] json, int jsonFrom, int jsonTo) {
         switch (value.getBsonType()) {
-            case STRING -> string(value.asString().getValue(), out);
+            case STRING -> {
+                if (json != null && jsonTo - jsonFrom >= 2 && !CopyText.hasBackslash(json, jsonFrom + 1, jsonTo - 1)) {
+                    // a JSON string without escapes holds the text's own bytes between its quotes (a NUL is U+FFFD
+                    // in both): copied instead of encoded twice
+                    if (value.asString().getValue().indexOf('\0') >= 0) {
+                        nulCharactersReplaced++;
+                    }
+                    out.append(json, jsonFrom + 1, jsonTo - 1);
+                } else {
+                    string(value.asString().getValue(), out);
+                }
+            }
             case SYMBOL -> string(value.asSymbol().getSymbol(), out);
             case OBJECT_ID -> out.ascii(value.asObjectId().getValue().toHexString());
             case INT32, INT64, DOUBLE, DECIMAL128 -> numeric(value, out);

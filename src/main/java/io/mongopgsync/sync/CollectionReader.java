@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.bson.BsonDocument;
-import org.bson.RawBsonDocument;
+import org.bson.codecs.configuration.CodecRegistries;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
@@ -38,10 +38,15 @@ public class CollectionReader {
         return parts.isEmpty() ? new BsonDocument() : parts.size() == 1 ? parts.get(0) : Filters.and(parts);
     }
 
-    /** The query's documents as MongoDB sends them: their BSON size is known before they are decoded. */
-    MongoCollection<RawBsonDocument> rawCollection(CollectionRun run) {
-        return run.mongo.getDatabase(run.source.database()).getCollection(run.collection, RawBsonDocument.class);
+    /** The query's documents decoded from MongoDB's replies with their BSON size (what batches are bounded by). */
+    MongoCollection<SizedDocument> sizedCollection(CollectionRun run) {
+        MongoCollection<SizedDocument> collection = run.mongo.getDatabase(run.source.database())
+                .getCollection(run.collection, SizedDocument.class);
+        return collection.withCodecRegistry(CodecRegistries.fromRegistries(
+                CodecRegistries.fromCodecs(SIZED), collection.getCodecRegistry()));
     }
+
+    private static final SizedDocument.Codec SIZED = new SizedDocument.Codec();
 
     /**
      * The first documents of the query, to infer column types before loading: {@code sampleSize} of them, and no
@@ -49,7 +54,7 @@ public class CollectionReader {
      */
     public List<BsonDocument> sample(CollectionRun run) {
         int size = run.config.sampleSize();
-        try (MongoCursor<RawBsonDocument> cursor = rawCollection(run).find(query(run)).limit(size)
+        try (MongoCursor<SizedDocument> cursor = sizedCollection(run).find(query(run)).limit(size)
                 .batchSize(Math.min(size, 1000)).cursor()) {
             return Batches.first(cursor, size, run.memory.batchBytes());
         }
@@ -59,7 +64,7 @@ public class CollectionReader {
     public Iterator<List<BsonDocument>> batches(
             @org.apache.camel.ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run) {
         int size = run.config.batchSize();
-        run.cursor = rawCollection(run).find(query(run)).batchSize(size).cursor();
+        run.cursor = sizedCollection(run).find(query(run)).batchSize(size).cursor();
         Batches batches = new Batches(run.cursor, size, run.memory.batchBytes());
         return new Iterator<>() {
             @Override

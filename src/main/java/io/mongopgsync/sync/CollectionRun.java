@@ -8,7 +8,6 @@ import io.mongopgsync.mapping.TableSchema;
 import io.mongopgsync.source.DataSourceRecord;
 import java.time.Instant;
 import java.util.function.Supplier;
-import org.bson.RawBsonDocument;
 import org.bson.BsonValue;
 
 /**
@@ -37,7 +36,7 @@ public final class CollectionRun {
     String shadow;
     TableSchema tableSchema;
     RowMapper mapper;
-    MongoCursor<RawBsonDocument> cursor;
+    MongoCursor<SizedDocument> cursor;
     /** The open COPY into the shadow table of a full sync. */
     CopyStream stream;
     /** How many bytes a batch and a COPY chunk of this run hold at most. */
@@ -62,6 +61,8 @@ public final class CollectionRun {
      * exclusively commits its open chunk first, so the ALTER never waits for a split that waits for it.
      */
     final java.util.concurrent.locks.ReentrantReadWriteLock tableLock;
+    /** When the history row last got this collection's progress (System.nanoTime; 0 before the first batch). */
+    long progressWrittenAt;
     volatile long synced;
     volatile long failed;
     int attempts;
@@ -181,6 +182,7 @@ public final class CollectionRun {
         synced = 0;
         failed = 0;
         droppedByStep = 0;
+        progressWrittenAt = 0;
         tableSchema = null;
         mapper = null;
         closeCursor();

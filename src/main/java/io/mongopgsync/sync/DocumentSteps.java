@@ -40,8 +40,9 @@ public class DocumentSteps {
     /** The route step: notes the batch's watermark (before transforms may move the field), then applies them. */
     public List<BsonDocument> apply(@ExchangeProperty(CollectionRun.PROPERTY) CollectionRun run,
                                     @Body List<BsonDocument> batch) {
+        String[] lastSyncField = Watermarks.path(run.lastSyncField); // cut once: its parts' hashes are kept
         for (BsonDocument doc : batch) {
-            run.watermarkSeen = Watermarks.max(run.watermarkSeen, Watermarks.extract(doc, run.lastSyncField));
+            run.watermarkSeen = Watermarks.max(run.watermarkSeen, Watermarks.extract(doc, lastSyncField));
         }
         if (run.transforms.steps().isEmpty()) {
             return batch;

@@ -36,9 +36,15 @@ public class SyncHistory {
                 .query(Long.class).single();
     }
 
-    /** Progress while a collection loads: what is written so far, and (in metadata) the expected total. */
+    /**
+     * Progress while a collection loads: what is written so far, and (in metadata) the expected total. Committed
+     * without waiting for the WAL flush ({@code synchronous_commit} off for this statement's transaction): during a
+     * COPY the flush would wait for every megabyte the COPY wrote, and a progress figure lost in a crash is
+     * rewritten by the next one or by the run's final row, which is flushed as usual.
+     */
     public void progress(long historyId, long synced, long failed) {
         jdbc.sql("UPDATE dra_mongodb_sync_history SET records_synced = :synced, records_failed = :failed "
+                        + "FROM (SELECT set_config('synchronous_commit', 'off', true)) AS unflushed "
                         + "WHERE id = :id AND status = 'in_progress'")
                 .param("id", historyId).param("synced", synced).param("failed", failed).update();
     }

@@ -28,8 +28,18 @@ public final class Watermarks {
 
     /** The value at a dotted path ({@code meta.updatedAt}), or null. */
     public static BsonValue extract(BsonDocument document, String path) {
+        return extract(document, path(path));
+    }
+
+    /** A field path cut at its dots, for {@link #extract(BsonDocument, String[])} on many documents. */
+    public static String[] path(String path) {
+        return path.split("\\.");
+    }
+
+    /** The value at a path cut by {@link #path(String)}; null when a part is missing or not a document. */
+    public static BsonValue extract(BsonDocument document, String[] path) {
         BsonValue current = document;
-        for (String part : path.split("\\.")) {
+        for (String part : path) {
             if (current == null || !current.isDocument()) {
                 return null;
             }

@@ -74,6 +74,9 @@ class RowMapperTest {
         return new BsonDocument("_id", new BsonObjectId(new ObjectId("507d95d5719dbef170f15bf9")))
                 .append("s", new BsonString("quote \" back \\ tab \t nl \n cr \r bell \u0007 del \u007f nul \u0000 é € 😀 "
                         + "lone \ud800 \u2028 \u00a0"))
+                // strings whose JSON has no escapes: the column copies their bytes from _source_document
+                .append("plain", new BsonString("plain ascii with 'quotes' and / slashes")).append("empty", new BsonString(""))
+                .append("utf8", new BsonString("é € ß 中文")).append("nulOnly", new BsonString("a\u0000b"))
                 .append("i", new BsonInt32(-42)).append("l", new BsonInt64(1L << 40))
                 .append("d", new BsonDouble(1e-7)).append("big", new BsonDouble(1.2345678912e20))
                 .append("neg", new BsonDouble(-0.0)).append("nan", new BsonDouble(Double.NaN))

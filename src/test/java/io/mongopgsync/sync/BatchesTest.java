@@ -16,7 +16,7 @@ class BatchesTest {
 
     @Test
     void shouldEndABatchAtTheByteBudgetAndPutAnOversizedDocumentInABatchOfItsOwn() {
-        List<RawBsonDocument> docs = new ArrayList<>();
+        List<SizedDocument> docs = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             docs.add(doc(i, 1_000));
         }
@@ -40,7 +40,7 @@ class BatchesTest {
 
     @Test
     void shouldEndABatchAtTheDocumentCount() {
-        List<RawBsonDocument> docs = new ArrayList<>();
+        List<SizedDocument> docs = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
             docs.add(doc(i, 10));
         }
@@ -51,7 +51,7 @@ class BatchesTest {
 
     @Test
     void shouldBoundTheSampleByBytesButTakeAtLeastOneDocument() {
-        List<RawBsonDocument> docs = List.of(doc(0, 5_000), doc(1, 5_000), doc(2, 5_000));
+        List<SizedDocument> docs = List.of(doc(0, 5_000), doc(1, 5_000), doc(2, 5_000));
         assertThat(Batches.first(docs.iterator(), 100, 8_000)).hasSize(1);
         assertThat(Batches.first(docs.iterator(), 100, 1_000)).hasSize(1);
         assertThat(Batches.first(docs.iterator(), 2, 1 << 20)).hasSize(2);
@@ -65,12 +65,35 @@ class BatchesTest {
         assertThat(MemoryBudget.of(memory, 6).batchBytes()).isEqualTo(4L << 20); // 48 MB / (2 x 6)
     }
 
-    private static RawBsonDocument doc(int id, int bytes) {
+    @Test
+    void shouldMeasureEachDocumentOfACursorReplyAsItsBsonSize() {
+        List<BsonDocument> docs = List.of(BsonDocument.parse("{_id: 1, a: 'x', n: {b: [1, 2, {c: null}]}}"),
+                BsonDocument.parse("{_id: 'two', pad: '" + "y".repeat(3_000) + "'}"), new BsonDocument("_id", new BsonInt32(3)));
+        // a reply holds the documents in an array, as the driver reads them
+        BsonDocument reply = new BsonDocument("cursor", new BsonDocument("nextBatch", new org.bson.BsonArray(docs)));
+        RawBsonDocument raw = new RawBsonDocument(reply, new BsonDocumentCodec());
+        List<SizedDocument> read = new ArrayList<>();
+        try (org.bson.BsonBinaryReader reader = new org.bson.BsonBinaryReader(raw.getByteBuffer().asNIO())) {
+            reader.readStartDocument();
+            reader.readName("cursor");
+            reader.readStartDocument();
+            reader.readName("nextBatch");
+            reader.readStartArray();
+            while (reader.readBsonType() != org.bson.BsonType.END_OF_DOCUMENT) {
+                read.add(new SizedDocument.Codec().decode(reader, org.bson.codecs.DecoderContext.builder().build()));
+            }
+        }
+        assertThat(read).extracting(SizedDocument::document).containsExactlyElementsOf(docs);
+        assertThat(read).extracting(SizedDocument::bsonBytes)
+                .containsExactlyElementsOf(docs.stream().map(d -> (int) size(d)).toList());
+    }
+
+    private static SizedDocument doc(int id, int bytes) {
         BsonDocument doc = new BsonDocument("_id", new BsonInt32(id)).append("pad", new BsonString("x".repeat(bytes)));
-        return new RawBsonDocument(doc, new BsonDocumentCodec());
+        return SizedDocument.of(new RawBsonDocument(doc, new BsonDocumentCodec()));
     }
 
     private static long size(BsonDocument doc) {
-        return Batches.size(new RawBsonDocument(doc, new BsonDocumentCodec()));
+        return new RawBsonDocument(doc, new BsonDocumentCodec()).getByteBuffer().remaining();
     }
 }
