@@ -68,9 +68,13 @@ class LiveEventsIT {
         return Long.parseLong(e.id().substring(e.id().lastIndexOf('-') + 1));
     }
 
+    static final int DOCUMENTS = 80_000;
+
     @Test
     void shouldStreamJobProgressAndHistoryOfARunningSyncInOrder() {
-        long sourceId = sourceWith(20_000);
+        // large enough to take a few progress intervals (250 ms) on a quiet machine: 20,000 documents now load in
+        // about half a second
+        long sourceId = sourceWith(DOCUMENTS);
         try (EventStreamClient stream = new EventStreamClient(port, null)) {
             assertThat(stream.status()).isEqualTo(200);
             assertThat(stream.contentType()).startsWith("text/event-stream");
@@ -94,12 +98,12 @@ class LiveEventsIT {
             List<Long> processed = progress.stream().map(e -> e.data().get("processed").asLong()).toList();
             assertThat(processed).as("progress never goes back").isSorted();
             assertThat(progress.stream().filter(e -> e.data().get("status").asText().equals("in_progress"))
-                    .map(e -> e.data().get("processed").asLong()).filter(n -> n > 0 && n < 20_000).distinct().count())
+                    .map(e -> e.data().get("processed").asLong()).filter(n -> n > 0 && n < DOCUMENTS).distinct().count())
                     .as("progress arrives while batches are written, not only at the end: %s", processed)
                     .isGreaterThanOrEqualTo(2);
             Event last = progress.get(progress.size() - 1);
             assertThat(last.data().get("percent").asDouble()).isEqualTo(100.0);
-            assertThat(last.data().get("processed").asLong()).isEqualTo(20_000);
+            assertThat(last.data().get("processed").asLong()).isEqualTo(DOCUMENTS);
             assertThat(progress.stream().anyMatch(e -> e.data().path("docsPerSecond").asDouble() > 0)).isTrue();
 
             int historyAt = indexOf(mine, e -> e.type().equals("history"));
@@ -107,12 +111,12 @@ class LiveEventsIT {
             Event history = mine.get(historyAt);
             assertThat(history.data().get("collection").asText()).isEqualTo("items");
             assertThat(history.data().get("status").asText()).isEqualTo("completed");
-            assertThat(history.data().get("recordsSynced").asLong()).isEqualTo(20_000);
+            assertThat(history.data().get("recordsSynced").asLong()).isEqualTo(DOCUMENTS);
             assertThat(indexOf(mine, e -> e.type().equals("progress"))).isLessThan(historyAt);
             assertThat(indexOf(mine, e -> completed(e, sourceId))).isGreaterThan(historyAt);
             Event done = mine.stream().filter(e -> completed(e, sourceId)).findFirst().orElseThrow();
             assertThat(done.data().get("syncStatus").asText()).isEqualTo("completed");
-            assertThat(done.data().get("totalRecordsSynced").asLong()).isEqualTo(20_000);
+            assertThat(done.data().get("totalRecordsSynced").asLong()).isEqualTo(DOCUMENTS);
         }
     }
 
