@@ -112,7 +112,7 @@ final class StreamConsumer implements Runnable {
             log.warn("Change stream of '{}' stopped: {}", source.name(), e.getMessage());
             end("failed", "stopped: " + e.getMessage());
         } catch (RuntimeException e) {
-            String message = describe(e);
+            String message = StreamHistory.describeFailure(e);
             log.warn("Change stream of '{}' failed: {}", source.name(), message, e);
             end("failed", message);
             throw e;
@@ -374,20 +374,6 @@ final class StreamConsumer implements Runnable {
             log.warn("Could not end the history row of the change stream of '{}': {}", source.name(), e.getMessage());
         }
         services.metrics().streamStopped(source.name());
-    }
-
-    /** What failed, in words: MongoDB's reading, PostgreSQL's writing, or the consumer itself. */
-    static String describe(Throwable e) {
-        Throwable root = e;
-        boolean postgres = false;
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            root = t;
-            postgres |= t instanceof java.sql.SQLException || t instanceof org.springframework.dao.DataAccessException;
-        }
-        String what = e instanceof MongoException ? "MongoDB failed while the change stream was read"
-                : postgres ? "PostgreSQL failed while streamed changes were written"
-                : "The change-stream consumer failed (" + root.getClass().getSimpleName() + ")";
-        return what + ": " + root.getMessage();
     }
 
     private static void sleep(long millis) {

@@ -87,4 +87,18 @@ public class StreamHistory {
                 .param("source", sourceId).param("all", ALL_COLLECTIONS).query(String.class).optional()
                 .filter(java.util.Objects::nonNull);
     }
+
+    /** What failed, in words: MongoDB's reading, PostgreSQL's writing, or the consumer itself. */
+    static String describeFailure(Throwable e) {
+        Throwable root = e;
+        boolean postgres = false;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            root = t;
+            postgres |= t instanceof java.sql.SQLException || t instanceof org.springframework.dao.DataAccessException;
+        }
+        String what = e instanceof com.mongodb.MongoException ? "MongoDB failed while the change stream was read"
+                : postgres ? "PostgreSQL failed while streamed changes were written"
+                : "The change-stream consumer failed (" + root.getClass().getSimpleName() + ")";
+        return what + ": " + root.getMessage();
+    }
 }
