@@ -65,9 +65,7 @@ class ChangeStreamIT {
     @AfterEach
     void stopStreams() {
         for (long source : live) {
-            setRealtime(source, false);
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> sync.api()
-                    .get("/api/data-sources/" + source + "/stream").json().get("state").asText().equals("stopped"));
+            turnOff(source);
         }
     }
 
@@ -183,9 +181,7 @@ class ChangeStreamIT {
         insert(items, 100, 150);
         await().atMost(Duration.ofSeconds(10)).until(() -> rows(source, "items") == 70);
 
-        setRealtime(source, false);
-        await().atMost(Duration.ofSeconds(20)).until(() -> sync.api().get("/api/data-sources/" + source + "/stream")
-                .json().get("state").asText().equals("stopped"));
+        turnOff(source);
         insert(items, 200, 260);
         items.deleteMany(Filters.lt("_id", 10));
         setRealtime(source, true);
@@ -200,9 +196,7 @@ class ChangeStreamIT {
         }
         assertThat(snapshots).isEqualTo(1);
         // a stopped session's history row holds its final counts
-        setRealtime(source, false);
-        await().atMost(Duration.ofSeconds(20)).until(() -> sync.api().get("/api/data-sources/" + source + "/stream")
-                .json().get("state").asText().equals("stopped"));
+        turnOff(source);
         List<JsonNode> sessions = new ArrayList<>();
         for (JsonNode row : sync.api().get("/api/data-sources/" + source + "/history?limit=100").json().get("items")) {
             if (row.get("syncType").asText().equals("stream")) {
@@ -245,9 +239,7 @@ class ChangeStreamIT {
         insert(logs, 0, 10);
         long source = realtimeSource(Map.of());
         awaitStreaming(source);
-        setRealtime(source, false);
-        await().atMost(Duration.ofSeconds(20)).until(() -> sync.api().get("/api/data-sources/" + source + "/stream")
-                .json().get("state").asText().equals("stopped"));
+        turnOff(source);
         // the position is gone, as when MongoDB's oplog no longer holds it (the embedded server never says so)
         jdbc.sql("UPDATE dra_stream_positions SET resume_token = NULL WHERE data_source_id = :id").param("id", source)
                 .update();
@@ -290,9 +282,7 @@ class ChangeStreamIT {
         awaitStreaming(source);
         insert(audit, 40, 45);
         await().atMost(Duration.ofSeconds(10)).until(() -> ids(source, "audit").equals(mongoIds(audit)));
-        setRealtime(source, false);
-        await().atMost(Duration.ofSeconds(20)).until(() -> sync.api().get("/api/data-sources/" + source + "/stream")
-                .json().get("state").asText().equals("stopped"));
+        turnOff(source);
         insert(audit, 45, 60);
         mongo.loseChangeStreamHistory(database);
         setRealtime(source, true);
@@ -384,6 +374,13 @@ class ChangeStreamIT {
             }
         }
         throw new AssertionError("no gap in the history of source " + source);
+    }
+
+    /** Turns the source's stream off and waits until its consumer has ended (state {@code stopped}). */
+    private void turnOff(long source) {
+        setRealtime(source, false);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> sync.api()
+                .get("/api/data-sources/" + source + "/stream").json().get("state").asText().equals("stopped"));
     }
 
     private void setRealtime(long source, boolean on) {
