@@ -75,17 +75,17 @@ public final class PipelineTranslator {
     private static final int MAX_SQL_CHARS = 1_000_000;
 
     private final ImportedCollection collection;
-    private final Collections others;
     private final Sql sql = new Sql();
     private final ExpressionTranslator expressions = new ExpressionTranslator(sql);
     private final MatchTranslator match = new MatchTranslator(sql, expressions);
     private final ProjectionTranslator projection = new ProjectionTranslator(sql, expressions);
     private final GroupTranslator group = new GroupTranslator(sql, expressions);
+    private final LookupUnwindTranslator arrays;
     private final List<String> ctes = new ArrayList<>();
 
     private PipelineTranslator(ImportedCollection collection, Collections others) {
         this.collection = collection;
-        this.others = others;
+        this.arrays = new LookupUnwindTranslator(sql, expressions, match, others);
     }
 
     /**
@@ -341,16 +341,8 @@ public final class PipelineTranslator {
                 false, List.of());
     }
 
-    private static String outputName(BsonValue spec, String where, String stage) {
-        if (!spec.isString() || spec.asString().getValue().isEmpty() || spec.asString().getValue().startsWith("$")
-                || spec.asString().getValue().contains(".") || spec.asString().getValue().indexOf('\0') >= 0) {
-            throw PipelineException.malformed(where, stage + " needs a field name: a non-empty string without '.' that does not start with '$'");
-        }
-        return spec.asString().getValue();
-    }
-
     private State countStage(BsonValue spec, State in, String where) {
-        String name = outputName(spec, where, "$count");
+        String name = LookupUnwindTranslator.outputName(spec, where, "$count");
         return add("SELECT jsonb_build_object(" + sql.text(name) + ", count(*)) AS \"#doc\" FROM " + in.relation()
                 + " AS p HAVING count(*) > 0", false, List.of());
     }
@@ -370,92 +362,16 @@ public final class PipelineTranslator {
     }
 
     private State unwind(BsonValue spec, State in, String where) {
-        String pathText;
-        String indexName = null;
-        boolean preserve = false;
-        if (spec.isString()) {
-            pathText = spec.asString().getValue();
-        } else if (spec.isDocument()) {
-            BsonDocument d = spec.asDocument();
-            for (String key : d.keySet()) {
-                if (!List.of("path", "includeArrayIndex", "preserveNullAndEmptyArrays").contains(key)) {
-                    throw PipelineException.malformed(where + "." + key, "is not an option of $unwind");
-                }
-            }
-            if (!d.containsKey("path") || !d.get("path").isString()) {
-                throw PipelineException.malformed(where + ".path", "$unwind needs a path such as \"$items\"");
-            }
-            pathText = d.getString("path").getValue();
-            if (d.containsKey("includeArrayIndex")) {
-                indexName = outputName(d.get("includeArrayIndex"), where + ".includeArrayIndex", "includeArrayIndex");
-            }
-            if (d.containsKey("preserveNullAndEmptyArrays")) {
-                if (!d.get("preserveNullAndEmptyArrays").isBoolean()) {
-                    throw PipelineException.malformed(where + ".preserveNullAndEmptyArrays", "must be true or false");
-                }
-                preserve = d.getBoolean("preserveNullAndEmptyArrays").getValue();
-            }
-        } else {
-            throw PipelineException.malformed(where, "$unwind takes \"$path\" or {path, includeArrayIndex?, preserveNullAndEmptyArrays?}");
-        }
-        if (!pathText.startsWith("$")) {
-            throw PipelineException.malformed(where, "the $unwind path must start with '$'");
-        }
-        FieldPath path = FieldPath.parse(pathText.substring(1), where);
-        String keys = path.textArray(sql);
-        String d = in.doc();
-        String v = "(" + d + " #> " + keys + ")";
         String u = "\"#u" + ctes.size() + "\"";
-        String newDoc = "(CASE u.k WHEN 0 THEN jsonb_set(" + d + ", " + keys + ", u.e) WHEN 2 THEN (CASE WHEN " + v
-                + " = '[]'::jsonb THEN " + d + " #- " + keys + " ELSE " + d + " END) ELSE " + d + " END)";
-        if (indexName != null) {
-            newDoc = "(" + newDoc + " || jsonb_build_object(" + sql.text(indexName) + ", COALESCE(to_jsonb(u.i), 'null'::jsonb)))";
-        }
-        String lateral = "SELECT a.e, a.i - 1 AS i, 0 AS k FROM jsonb_array_elements(CASE WHEN " + typeOf(v)
-                + " = 'array' THEN " + v + " END) WITH ORDINALITY AS a(e, i)"
-                + " UNION ALL SELECT NULL, NULL, 1 WHERE " + v + " IS NOT NULL AND " + typeOf(v) + " NOT IN ('array', 'null')"
-                + (preserve ? " UNION ALL SELECT NULL, NULL, 2 WHERE " + BsonSql.isNullOrMissing(v) + " OR " + v + " = '[]'::jsonb" : "");
+        LookupUnwindTranslator.Unwound unwound = arrays.unwind(spec, in.doc(), where);
         List<Order> order = new ArrayList<>(in.order());
         order.add(new Order(u, false));
-        return add("SELECT " + newDoc + " AS \"#doc\"" + in.passOrder() + ", u.i AS " + u + " FROM " + in.relation()
-                + " AS p CROSS JOIN LATERAL (" + lateral + ") AS u " + ExpressionTranslator.FENCE, false, order);
+        return add("SELECT " + unwound.newDoc() + " AS \"#doc\"" + in.passOrder() + ", u.i AS " + u + " FROM "
+                + in.relation() + " AS p CROSS JOIN LATERAL (" + unwound.lateral() + ") AS u " + ExpressionTranslator.FENCE,
+                false, order);
     }
 
     private State lookup(BsonDocument spec, State in, String where) {
-        for (String key : spec.keySet()) {
-            if (key.equals("pipeline") || key.equals("let")) {
-                throw PipelineException.unsupported(where + "." + key, "$lookup with " + key + " is not supported; use localField/foreignField");
-            }
-            if (!List.of("from", "localField", "foreignField", "as").contains(key)) {
-                throw PipelineException.malformed(where + "." + key, "is not an option of $lookup");
-            }
-        }
-        for (String key : List.of("from", "localField", "foreignField", "as")) {
-            if (!spec.containsKey(key) || !spec.get(key).isString()) {
-                throw PipelineException.malformed(where + "." + key, "$lookup needs " + key + " as a string");
-            }
-        }
-        String from = spec.getString("from").getValue();
-        ImportedCollection foreign = others.imported(from).orElseThrow(() -> new NotImportedException(from));
-        FieldPath local = FieldPath.parse(spec.getString("localField").getValue(), where + ".localField");
-        FieldPath foreignPath = FieldPath.parse(spec.getString("foreignField").getValue(), where + ".foreignField");
-        String as = spec.getString("as").getValue();
-        if (as.isEmpty() || as.startsWith("$") || as.contains(".")) {
-            throw PipelineException.unsupported(where + ".as", "$lookup into a nested field is not supported");
-        }
-        String localValue = expressions.path(in.doc(), local);
-        String l = sql.alias("l");
-        String f = sql.alias("f");
-        String locals = "(SELECT x.e FROM jsonb_array_elements(CASE WHEN " + typeOf(localValue) + " = 'array' THEN " + localValue
-                + " END) AS x(e) UNION ALL SELECT COALESCE(" + localValue + ", 'null'::jsonb) WHERE " + typeOf(localValue)
-                + " IS DISTINCT FROM 'array')";
-        String foreignMatch = match.any(Scope.document(f + "." + Identifiers.quote(TableSchema.SOURCE_DOCUMENT)), foreignPath,
-                y -> "(CASE WHEN " + typeOf(l + ".e") + " = 'null' THEN " + BsonSql.isNullOrMissing(y) + " WHEN "
-                        + BsonSql.isNumber(l + ".e") + " THEN " + BsonSql.isNumber(y) + " AND " + BsonSql.num(y) + " = "
-                        + BsonSql.num(l + ".e") + " ELSE " + y + " = " + l + ".e END)", true);
-        String joined = "(SELECT COALESCE(jsonb_agg(" + f + "." + Identifiers.quote(TableSchema.SOURCE_DOCUMENT) + "), '[]'::jsonb) FROM "
-                + foreign.qualifiedTable() + " AS " + f + " WHERE EXISTS (SELECT 1 FROM " + locals + " AS " + l + "(e) WHERE "
-                + foreignMatch + "))";
-        return reshape("(" + in.doc() + " || jsonb_build_object(" + sql.text(as) + ", " + joined + "))", in);
+        return reshape(arrays.lookup(spec, in.doc(), where), in);
     }
 }
