@@ -19,20 +19,6 @@ import org.bson.BsonValue;
  */
 final class ExpressionTranslator {
 
-    private static final Map<String, String> DATE_PARTS = Map.of(
-            "$year", "CAST(extract(year FROM %s) AS int)",
-            "$month", "CAST(extract(month FROM %s) AS int)",
-            "$dayOfMonth", "CAST(extract(day FROM %s) AS int)",
-            "$hour", "CAST(extract(hour FROM %s) AS int)",
-            "$minute", "CAST(extract(minute FROM %s) AS int)",
-            "$second", "CAST(floor(extract(second FROM %s)) AS int)",
-            "$millisecond", "CAST(floor(extract(milliseconds FROM %s)) AS int) % 1000",
-            "$dayOfWeek", "CAST(extract(dow FROM %s) AS int) + 1",
-            "$dayOfYear", "CAST(extract(doy FROM %s) AS int)");
-
-    private static final Map<Character, String> DATE_FORMAT = Map.of(
-            'Y', "YYYY", 'm', "MM", 'd', "DD", 'H', "HH24", 'M', "MI", 'S', "SS", 'L', "MS", 'j', "DDD");
-
     /**
      * Keeps PostgreSQL from pulling a sub-select up into its parent: without it, a value used several times would be
      * copied into each use (and copies nest), instead of being computed once per row.
@@ -48,9 +34,11 @@ final class ExpressionTranslator {
     }
 
     private final Sql sql;
+    private final DateExpressions dates;
 
     ExpressionTranslator(Sql sql) {
         this.sql = sql;
+        this.dates = new DateExpressions(this, sql);
     }
 
     String expression(BsonValue e, String doc, String where) {
@@ -177,7 +165,7 @@ final class ExpressionTranslator {
      * Evaluates {@code values} once and gives {@code body} their column names: keeps the SQL small when a value is
      * used several times.
      */
-    private String let(List<String> values, Function<List<String>, String> body) {
+    String let(List<String> values, Function<List<String>, String> body) {
         if (values.stream().allMatch(ExpressionTranslator::isSimple)) {
             return "(" + body.apply(values) + ")";
         }
@@ -237,7 +225,7 @@ final class ExpressionTranslator {
                 return let(args(v, doc, where, 3, 3, op), c -> "to_jsonb(substr(COALESCE(" + text(c.get(0), op) + ", ''), "
                         + index(c.get(1), op) + " + 1, " + index(c.get(2), op) + "))");
             case "$dateToString":
-                return dateToString(v, doc, where);
+                return dates.dateToString(v, doc, where);
             case "$cond":
                 return cond(v, doc, where);
             case "$ifNull": {
@@ -289,8 +277,8 @@ final class ExpressionTranslator {
             case "$function", "$accumulator":
                 throw PipelineException.unsupported(where, op + " (server-side JavaScript) is never run");
             default:
-                if (DATE_PARTS.containsKey(op)) {
-                    return datePart(op, v, doc, where);
+                if (DateExpressions.isDatePart(op)) {
+                    return dates.datePart(op, v, doc, where);
                 }
                 throw PipelineException.unsupported(where, "expression operator " + op + " is not supported");
         }
@@ -315,7 +303,7 @@ final class ExpressionTranslator {
                 + BsonSql.stringValue(x) + " ELSE " + failText(x, op + " only supports strings") + " END)";
     }
 
-    private String failText(String x, String message) {
+    String failText(String x, String message) {
         return "(" + BsonSql.fail(x, message) + " #>> '{}')";
     }
 
@@ -370,90 +358,5 @@ final class ExpressionTranslator {
         }
         return "(CASE WHEN " + BsonSql.truthy(expression(ifV, doc, where + ".if")) + " THEN "
                 + expression(thenV, doc, where + ".then") + " ELSE " + expression(elseV, doc, where + ".else") + " END)";
-    }
-
-    /** The date argument of a date operator: {@code "$d"}, {@code ["$d"]} or {@code {date: "$d"}} (UTC only). */
-    private String dateArgument(BsonValue v, String doc, String where, String op) {
-        BsonValue date = v;
-        if (v.isArray()) {
-            if (v.asArray().size() != 1) {
-                throw PipelineException.malformed(where, op + " takes one date");
-            }
-            date = v.asArray().get(0);
-        } else if (v.isDocument() && v.asDocument().containsKey("date")) {
-            for (String key : v.asDocument().keySet()) {
-                if (key.equals("timezone")) {
-                    throw PipelineException.unsupported(where + ".timezone", "time zones are not supported; dates are UTC");
-                }
-                if (!key.equals("date")) {
-                    throw PipelineException.malformed(where + "." + key, "is not an argument of " + op);
-                }
-            }
-            date = v.asDocument().get("date");
-        }
-        String value = expression(date, doc, where);
-        return let(List.of(value), c -> "CASE WHEN " + isNullOrMissing(c.get(0)) + " THEN NULL WHEN " + BsonSql.isDate(c.get(0))
-                + " THEN " + BsonSql.utcTimestamp(c.get(0)) + " ELSE CAST(" + failText(c.get(0), op + " needs a date")
-                + " AS timestamp) END");
-    }
-
-    private String datePart(String op, BsonValue v, String doc, String where) {
-        String ts = dateArgument(v, doc, where, op);
-        return let(List.of(ts), c -> "COALESCE(to_jsonb(" + DATE_PARTS.get(op).formatted(c.get(0)) + "), 'null'::jsonb)");
-    }
-
-    private String dateToString(BsonValue v, String doc, String where) {
-        if (!v.isDocument() || !v.asDocument().containsKey("date")) {
-            throw PipelineException.malformed(where, "$dateToString takes {date, format?, onNull?}");
-        }
-        BsonDocument d = v.asDocument();
-        for (String key : d.keySet()) {
-            if (key.equals("timezone")) {
-                throw PipelineException.unsupported(where + ".timezone", "time zones are not supported; dates are UTC");
-            }
-            if (!List.of("date", "format", "onNull").contains(key)) {
-                throw PipelineException.malformed(where + "." + key, "is not an argument of $dateToString");
-            }
-        }
-        BsonValue format = d.get("format", new org.bson.BsonString("%Y-%m-%dT%H:%M:%S.%LZ"));
-        if (!format.isString()) {
-            throw PipelineException.unsupported(where + ".format", "the format must be a constant string");
-        }
-        String ts = dateArgument(new BsonDocument("date", d.get("date")), doc, where + ".date", "$dateToString");
-        String onNull = d.containsKey("onNull") ? expression(d.get("onNull"), doc, where + ".onNull") : "'null'::jsonb";
-        String f = format.asString().getValue();
-        return let(List.of(ts), c -> {
-            List<String> pieces = new ArrayList<>();
-            StringBuilder literal = new StringBuilder();
-            for (int i = 0; i < f.length(); i++) {
-                char ch = f.charAt(i);
-                if (ch != '%') {
-                    literal.append(ch);
-                    continue;
-                }
-                if (i + 1 >= f.length()) {
-                    throw PipelineException.malformed(where + ".format", "ends with a lone %");
-                }
-                char spec = f.charAt(++i);
-                if (spec == '%') {
-                    literal.append('%');
-                    continue;
-                }
-                String pattern = DATE_FORMAT.get(spec);
-                if (pattern == null) {
-                    throw PipelineException.unsupported(where + ".format", "format specifier %" + spec + " is not supported");
-                }
-                if (!literal.isEmpty()) {
-                    pieces.add(sql.text(literal.toString()));
-                    literal.setLength(0);
-                }
-                pieces.add("to_char(" + c.get(0) + ", '" + pattern + "')");
-            }
-            if (!literal.isEmpty()) {
-                pieces.add(sql.text(literal.toString()));
-            }
-            String text = pieces.isEmpty() ? "''" : String.join(" || ", pieces);
-            return "CASE WHEN " + c.get(0) + " IS NULL THEN " + onNull + " ELSE to_jsonb(" + text + ") END";
-        });
     }
 }
