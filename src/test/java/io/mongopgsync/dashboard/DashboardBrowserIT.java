@@ -15,7 +15,6 @@ import io.mongopgsync.support.TestTokens;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -146,17 +145,8 @@ class DashboardBrowserIT {
     private String database(int documents) {
         String name = "ui_" + UUID.randomUUID().toString().substring(0, 8);
         MongoDatabase db = mongo.client().getDatabase(name);
-        List<Document> docs = new ArrayList<>();
-        for (int i = 0; i < documents; i++) {
-            docs.add(new Document("_id", i).append("name", "item " + i).append("price", i * 1.5).append("n", i));
-            if (docs.size() == 5000) {
-                db.getCollection("items").insertMany(docs);
-                docs.clear();
-            }
-        }
-        if (!docs.isEmpty()) {
-            db.getCollection("items").insertMany(docs);
-        }
+        TestMongo.insertInBatches(db.getCollection("items"), 0, documents,
+                i -> new Document("_id", i).append("name", "item " + i).append("price", i * 1.5).append("n", i));
         return name;
     }
 

@@ -126,6 +126,25 @@ public final class TestMongo implements AutoCloseable {
         }
     }
 
+    /**
+     * Inserts the documents {@code document(from)} .. {@code document(from + count - 1)} into {@code collection}, 5,000
+     * per {@code insertMany}, so that large test collections are neither one huge request nor one request each.
+     */
+    public static void insertInBatches(com.mongodb.client.MongoCollection<org.bson.Document> collection, int from, int count,
+                                       java.util.function.IntFunction<org.bson.Document> document) {
+        java.util.List<org.bson.Document> docs = new java.util.ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            docs.add(document.apply(i));
+            if (docs.size() == 5000) {
+                collection.insertMany(docs);
+                docs.clear();
+            }
+        }
+        if (!docs.isEmpty()) {
+            collection.insertMany(docs);
+        }
+    }
+
     /** Server URI without a database; append {@code /db} for a source's connection string. */
     public String uri() {
         return uri;

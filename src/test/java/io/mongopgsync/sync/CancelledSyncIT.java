@@ -10,8 +10,6 @@ import io.mongopgsync.support.ServiceIT;
 import io.mongopgsync.support.SyncClient;
 import io.mongopgsync.support.TestMongo;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.bson.Document;
@@ -50,17 +48,8 @@ class CancelledSyncIT {
     }
 
     private void insert(String collection, int count, int from) {
-        List<Document> docs = new ArrayList<>();
-        for (int i = from; i < from + count; i++) {
-            docs.add(new Document("_id", i).append("name", "item " + i).append("n", i));
-            if (docs.size() == 5000) {
-                db.getCollection(collection).insertMany(docs);
-                docs.clear();
-            }
-        }
-        if (!docs.isEmpty()) {
-            db.getCollection(collection).insertMany(docs);
-        }
+        TestMongo.insertInBatches(db.getCollection(collection), from, count,
+                i -> new Document("_id", i).append("name", "item " + i).append("n", i));
     }
 
     private long rows(long sourceId, String collection) {

@@ -58,18 +58,9 @@ class FullSyncIT {
     }
 
     private void insert(String collection, int count, int from) {
-        List<Document> docs = new ArrayList<>();
-        for (int i = from; i < from + count; i++) {
-            docs.add(new Document("_id", i).append("name", "item " + i).append("n", i)
-                    .append("tags", List.of("a", "b")).append("at", new Date(1_700_000_000_000L + i)));
-            if (docs.size() == 5000) {
-                db.getCollection(collection).insertMany(docs);
-                docs.clear();
-            }
-        }
-        if (!docs.isEmpty()) {
-            db.getCollection(collection).insertMany(docs);
-        }
+        TestMongo.insertInBatches(db.getCollection(collection), from, count,
+                i -> new Document("_id", i).append("name", "item " + i).append("n", i)
+                        .append("tags", List.of("a", "b")).append("at", new Date(1_700_000_000_000L + i)));
     }
 
     private long count(long sourceId, String collection) {

@@ -9,7 +9,6 @@ import io.mongopgsync.support.SyncClient;
 import io.mongopgsync.support.TestMongo;
 import io.mongopgsync.support.TestPostgres;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,17 +21,8 @@ class RestartSafetyIT {
     private static String database(int documents) {
         String database = "restart_" + UUID.randomUUID().toString().substring(0, 8);
         var collection = TestMongo.get().client().getDatabase(database).getCollection("items");
-        List<Document> docs = new ArrayList<>();
-        for (int i = 0; i < documents; i++) {
-            docs.add(new Document("_id", i).append("v", "value " + i).append("n", i));
-            if (docs.size() == 10_000) {
-                collection.insertMany(docs);
-                docs.clear();
-            }
-        }
-        if (!docs.isEmpty()) {
-            collection.insertMany(docs);
-        }
+        TestMongo.insertInBatches(collection, 0, documents,
+                i -> new Document("_id", i).append("v", "value " + i).append("n", i));
         return database;
     }
 
