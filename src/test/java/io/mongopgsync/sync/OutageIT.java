@@ -112,12 +112,8 @@ class OutageIT {
         mongoProxy.resetConnections();
         JsonNode status = sync.awaitIdle(sourceId, Duration.ofMinutes(3));
 
-        assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
-        JsonNode row = sync.historyOfJob(sourceId, job).get("items");
-        assertThat(row.get("status").asText()).isEqualTo("completed");
-        assertThat(row.get("recordsSynced").asLong()).isEqualTo(DOCUMENTS);
+        JsonNode row = assertCompletedWithEveryDocument(sync, sourceId, job, status);
         assertThat(row.get("syncMetadata").get("attempts").asInt()).isGreaterThanOrEqualTo(2);
-        assertThat(rows(sync, sourceId)).isEqualTo(DOCUMENTS);
     }
 
     @Test
@@ -132,15 +128,9 @@ class OutageIT {
         // the outage goes on for longer than the remaining backoffs (1 s + 2 s): attempts alone would have run out
         Thread.sleep(4_000);
         postgresProxy.restore();
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                service.api().get("/api/data-sources/" + sourceId + "/sync-status").status() == 200);
-        JsonNode status = sync.awaitIdle(sourceId, Duration.ofMinutes(3));
+        JsonNode status = awaitIdleOnceBack(sync, sourceId, Duration.ofMinutes(3));
 
-        assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
-        JsonNode row = sync.historyOfJob(sourceId, job).get("items");
-        assertThat(row.get("status").asText()).as(row.toString()).isEqualTo("completed");
-        assertThat(row.get("recordsSynced").asLong()).isEqualTo(DOCUMENTS);
-        assertThat(rows(sync, sourceId)).isEqualTo(DOCUMENTS);
+        assertCompletedWithEveryDocument(sync, sourceId, job, status);
         assertThat(TestPostgres.get().queryLong(jdbcUrl, "SELECT count(*) FROM pg_tables WHERE schemaname = 'dra_mongodb'"
                 + " AND tablename LIKE '\\_mps\\_shadow\\_%'")).as("no shadow table left behind").isZero();
     }
@@ -161,9 +151,7 @@ class OutageIT {
         assertThat(TestPostgres.get().queryLong(jdbcUrl, shadows)).as("the shadow table is still there").isEqualTo(1);
         postgresProxy.restore();
 
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                service.api().get("/api/data-sources/" + sourceId + "/sync-status").status() == 200);
-        JsonNode status = sync.awaitIdle(sourceId, Duration.ofMinutes(1));
+        JsonNode status = awaitIdleOnceBack(sync, sourceId, Duration.ofMinutes(1));
         assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("failed");
         JsonNode row = sync.historyOfJob(sourceId, job).get("items");
         assertThat(row.get("status").asText()).isEqualTo("failed");
@@ -190,5 +178,23 @@ class OutageIT {
 
         // the cluster's housekeeping runs every 10 s
         await().atMost(Duration.ofSeconds(30)).until(() -> TestPostgres.get().queryLong(jdbcUrl, left) == 0);
+    }
+
+    /** Once the service answers again (PostgreSQL back), waits until the source's sync has ended. */
+    private JsonNode awaitIdleOnceBack(SyncClient sync, long sourceId, Duration atMost) {
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                service.api().get("/api/data-sources/" + sourceId + "/sync-status").status() == 200);
+        return sync.awaitIdle(sourceId, atMost);
+    }
+
+    /** The job completed: its history row counts every document, and every one is a row. Returns that row. */
+    private JsonNode assertCompletedWithEveryDocument(SyncClient sync, long sourceId, long job, JsonNode status)
+            throws Exception {
+        assertThat(status.get("syncStatus").asText()).as(status.toString()).isEqualTo("completed");
+        JsonNode row = sync.historyOfJob(sourceId, job).get("items");
+        assertThat(row.get("status").asText()).as(row.toString()).isEqualTo("completed");
+        assertThat(row.get("recordsSynced").asLong()).isEqualTo(DOCUMENTS);
+        assertThat(rows(sync, sourceId)).isEqualTo(DOCUMENTS);
+        return row;
     }
 }
