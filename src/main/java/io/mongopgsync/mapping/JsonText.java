@@ -72,7 +72,7 @@ public final class JsonText {
     }
 
     /** {@code {"$date": "2015-06-01T00:00:00.000Z"}} for years 1-9999, else {@code {"$date": {"$numberLong": ..}}}. */
-    private static void date(long millis, CopyText out) {
+    static void date(long millis, CopyText out) {
         if (!ExtendedJson.isoYears(millis)) {
             out.ascii("{\"$date\": {\"$numberLong\": \"").ascii(millis).ascii("\"}}");
             return;

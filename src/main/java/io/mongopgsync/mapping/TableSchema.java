@@ -12,6 +12,7 @@ import java.util.TreeSet;
 import org.bson.BsonDocument;
 import org.bson.BsonType;
 import org.bson.BsonValue;
+import org.bson.RawBsonDocument;
 
 /**
  * The columns of one imported table: which top-level field goes to which column of which type. It grows as
@@ -156,39 +157,65 @@ public final class TableSchema {
      */
     public boolean needsChange(List<? extends BsonDocument> documents) {
         for (BsonDocument doc : documents) {
-            for (Map.Entry<String, BsonValue> e : doc.entrySet()) {
-                if (e.getKey().equals(ID)) {
-                    continue;
-                }
-                Column current = byField.get(e.getKey());
-                if (current == null) {
-                    if (!overflow.contains(e.getKey())) {
+            if (doc instanceof RawBsonDocument raw && rawFields.read(raw)) {
+                // from the document's bytes: a value is made an object only for a type its column has not seen
+                for (int i = 0; i < rawFields.count(); i++) {
+                    int verdict = fits(rawFields.name(i), rawFields.type(i) & 0xFF);
+                    if (verdict == CHANGE || verdict == UNKNOWN && needsChange(rawFields.name(i), rawFields.value(i))) {
                         return true;
                     }
-                    continue;
                 }
-                BsonValue value = e.getValue();
-                BsonType bsonType = value.getBsonType();
-                Fits fits = fitting.get(e.getKey());
-                if (fits != null && fits.column() == current && fits.types()[bsonType.getValue() & 0xFF]) {
-                    continue;
-                }
-                ColumnType type = ColumnType.of(value);
-                if (!current.bsonTypes().contains(bsonTypeName(value))
-                        || type != null && (onlyNulls(current.bsonTypes()) || ColumnType.join(current.type(), type) != current.type())) {
+                continue;
+            }
+            for (Map.Entry<String, BsonValue> e : doc.entrySet()) {
+                int verdict = fits(e.getKey(), e.getValue().getBsonType().getValue());
+                if (verdict == CHANGE || verdict == UNKNOWN && needsChange(e.getKey(), e.getValue())) {
                     return true;
-                }
-                if (bsonType != BsonType.BINARY) { // a binary's column type and type name depend on its subtype
-                    if (fits == null || fits.column() != current) {
-                        fits = new Fits(current, new boolean[256]);
-                        fitting.put(e.getKey(), fits);
-                    }
-                    fits.types()[bsonType.getValue() & 0xFF] = true;
                 }
             }
         }
         return false;
     }
+
+    private static final int FITS = 0;
+    private static final int CHANGE = 1;
+    private static final int UNKNOWN = 2;
+
+    /** What is known of a field's value of BSON type {@code bsonType} without looking at the value. */
+    private int fits(String field, int bsonType) {
+        if (field.equals(ID)) {
+            return FITS;
+        }
+        Column current = byField.get(field);
+        if (current == null) {
+            return overflow.contains(field) ? FITS : CHANGE;
+        }
+        Fits fits = fitting.get(field);
+        return fits != null && fits.column() == current && fits.types()[bsonType] ? FITS : UNKNOWN;
+    }
+
+    /** The full check of one value against its column; a type found to fit is remembered for the column. */
+    private boolean needsChange(String field, BsonValue value) {
+        Column current = byField.get(field);
+        BsonType bsonType = value.getBsonType();
+        ColumnType type = ColumnType.of(value);
+        if (!current.bsonTypes().contains(bsonTypeName(value))
+                || type != null && (onlyNulls(current.bsonTypes()) || ColumnType.join(current.type(), type) != current.type())) {
+            return true;
+        }
+        if (bsonType != BsonType.BINARY) { // a binary's column type and type name depend on its subtype
+            Fits fits = fitting.get(field);
+            if (fits == null || fits.column() != current) {
+                fits = new Fits(current, new boolean[256]);
+                fitting.put(field, fits);
+            }
+            fits.types()[bsonType.getValue() & 0xFF] = true;
+        }
+        return false;
+    }
+
+    /** Reads documents as MongoDB sent them; callers hold this schema's lock while checking. */
+    private final RawFields rawFields = new RawFields();
 
     /**
      * The BSON types known to need no change in one column as it stands ({@link #needsChange} checks each value of

@@ -30,6 +30,11 @@ public final class ValueRenderer {
         return datesOutOfRange;
     }
 
+    /** A value was written with U+FFFD for a NUL it held (rows rendered from BSON bytes count here). */
+    void nulReplaced() {
+        nulCharactersReplaced++;
+    }
+
     /** Adds another renderer's counts (the splits of one collection each have their own). */
     public void add(ValueRenderer other) {
         nulCharactersReplaced += other.nulCharactersReplaced;
@@ -121,7 +126,7 @@ public final class ValueRenderer {
         }
     }
 
-    private static boolean containsNul(BsonValue value) {
+    static boolean containsNul(BsonValue value) {
         return switch (value.getBsonType()) {
             case STRING -> value.asString().getValue().indexOf('\0') >= 0;
             case DOCUMENT -> value.asDocument().values().stream().anyMatch(ValueRenderer::containsNul);

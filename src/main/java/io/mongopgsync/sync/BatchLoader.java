@@ -186,7 +186,8 @@ public class BatchLoader {
     }
 
     public static String unstorable(BsonDocument doc) {
-        BsonValue id = doc.get(TableSchema.ID);
+        BsonValue id = doc instanceof org.bson.RawBsonDocument raw ? io.mongopgsync.mapping.RawFields.get(raw, TableSchema.ID)
+                : doc.get(TableSchema.ID);
         if (id == null) {
             return "document has no _id";
         }

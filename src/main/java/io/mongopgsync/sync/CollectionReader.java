@@ -56,7 +56,11 @@ public class CollectionReader {
         int size = run.config.sampleSize();
         try (MongoCursor<SizedDocument> cursor = sizedCollection(run).find(query(run)).limit(size)
                 .batchSize(Math.min(size, 1000)).cursor()) {
-            return Batches.first(cursor, size, run.memory.batchBytes());
+            List<BsonDocument> sample = Batches.first(cursor, size, run.memory.batchBytes());
+            // the sample goes through the steps' field actions, which change documents in place
+            sample.replaceAll(doc -> doc instanceof org.bson.RawBsonDocument raw ? raw.decode(SizedDocument.Codec.DOCUMENTS)
+                    : doc);
+            return sample;
         }
     }
 

@@ -43,7 +43,8 @@ public final class Watermarks {
             if (current == null || !current.isDocument()) {
                 return null;
             }
-            current = current.asDocument().get(part);
+            current = current instanceof org.bson.RawBsonDocument raw ? io.mongopgsync.mapping.RawFields.get(raw, part)
+                    : current.asDocument().get(part);
         }
         return current;
     }

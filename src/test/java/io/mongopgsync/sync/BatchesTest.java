@@ -88,6 +88,103 @@ class BatchesTest {
                 .containsExactlyElementsOf(docs.stream().map(d -> (int) size(d)).toList());
     }
 
+    /**
+     * Camel's split asks hasNext() before it processes a batch. Answered by the cursor, that fetched and decoded
+     * MongoDB's next reply while the batch loaded: two decoded batches per stream.
+     */
+    @Test
+    void shouldNotFetchTheNextReplyWhileABatchIsStillLoading() {
+        ReplyCursor cursor = new ReplyCursor(List.of(replyOf(0, 3), replyOf(3, 3), replyOf(6, 2)));
+        Batches batches = new Batches(cursor, 3, 1 << 20);
+
+        assertThat(batches.hasNext()).isTrue();
+        assertThat(batches.next()).extracting(d -> d.getInt32("_id").getValue()).containsExactly(0, 1, 2);
+        assertThat(batches.hasNext()).isTrue();
+        assertThat(cursor.repliesFetched).as("replies fetched while the first batch loads").isEqualTo(1);
+        assertThat(batches.next()).extracting(d -> d.getInt32("_id").getValue()).containsExactly(3, 4, 5);
+        assertThat(cursor.repliesFetched).isEqualTo(2);
+        assertThat(batches.hasNext()).isTrue();
+        assertThat(batches.next()).extracting(d -> d.getInt32("_id").getValue()).containsExactly(6, 7);
+        // the last reply closed the server cursor: nothing more, and nothing was fetched to know it
+        assertThat(batches.hasNext()).isFalse();
+        assertThat(cursor.repliesFetched).isEqualTo(3);
+    }
+
+    @Test
+    void shouldEndWithAnEmptyBatchWhenTheLastReplyIsEmpty() {
+        // a real MongoDB may close a cursor with an empty getMore reply
+        ReplyCursor cursor = new ReplyCursor(List.of(replyOf(0, 2), List.of()));
+        Batches batches = new Batches(cursor, 2, 1 << 20);
+        List<Integer> sizes = new ArrayList<>();
+        batches.forEachRemaining(b -> sizes.add(b.size()));
+        assertThat(sizes).containsExactly(2, 0);
+    }
+
+    private static List<SizedDocument> replyOf(int from, int count) {
+        List<SizedDocument> reply = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            reply.add(doc(i, 10));
+        }
+        return reply;
+    }
+
+    /** A cursor over MongoDB replies: the first at hand when it opens, the others fetched by hasNext/next. */
+    private static final class ReplyCursor implements com.mongodb.client.MongoCursor<SizedDocument> {
+        private final java.util.Deque<List<SizedDocument>> replies;
+        private java.util.Iterator<SizedDocument> atHand;
+        int repliesFetched;
+
+        ReplyCursor(List<List<SizedDocument>> replies) {
+            this.replies = new java.util.ArrayDeque<>(replies);
+            fetch();
+        }
+
+        private void fetch() {
+            atHand = replies.removeFirst().iterator();
+            repliesFetched++;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (!atHand.hasNext() && !replies.isEmpty()) {
+                fetch();
+            }
+            return atHand.hasNext();
+        }
+
+        @Override
+        public SizedDocument next() {
+            if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+            }
+            return atHand.next();
+        }
+
+        @Override
+        public int available() {
+            return atHand.hasNext() ? 1 : 0;
+        }
+
+        @Override
+        public SizedDocument tryNext() {
+            return hasNext() ? next() : null;
+        }
+
+        @Override
+        public com.mongodb.ServerCursor getServerCursor() {
+            return replies.isEmpty() ? null : new com.mongodb.ServerCursor(1L, new com.mongodb.ServerAddress());
+        }
+
+        @Override
+        public com.mongodb.ServerAddress getServerAddress() {
+            return new com.mongodb.ServerAddress();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     private static SizedDocument doc(int id, int bytes) {
         BsonDocument doc = new BsonDocument("_id", new BsonInt32(id)).append("pad", new BsonString("x".repeat(bytes)));
         return SizedDocument.of(new RawBsonDocument(doc, new BsonDocumentCodec()));
