@@ -43,8 +43,13 @@ public final class SyncClient {
 
     /** Waits until the source has no queued or running job; returns the final sync-status. */
     public JsonNode awaitIdle(long sourceId, Duration timeout) {
+        return awaitIdle(sourceId, timeout, Duration.ofMillis(100));
+    }
+
+    /** As {@link #awaitIdle(long, Duration)}, asking every {@code poll} (benchmarks ask seldom, not to slow the sync). */
+    public JsonNode awaitIdle(long sourceId, Duration timeout, Duration poll) {
         JsonNode[] last = new JsonNode[1];
-        await().atMost(timeout).pollInterval(Duration.ofMillis(100)).until(() -> {
+        await().atMost(timeout).pollInterval(poll).until(() -> {
             last[0] = api.get("/api/data-sources/" + sourceId + "/sync-status").json();
             return last[0].get("job").isNull();
         });
