@@ -56,6 +56,13 @@ class FullSyncBenchmark {
      * raw COPY plus primary key of the rows it produced, a row-by-row upsert loop on a sample, an incremental sync
      * with 1 % changed, the GC share and peak heap of the full sync, and the ratios.
      */
+    /**
+     * The source's parallelism (-Dbench.parallelism, default 1): above 1, a collection of 200,000 documents or more is
+     * read in _id ranges by parallel streams, which on two cores shared with MongoDB and PostgreSQL have nothing to
+     * run on (and the embedded server answers each range by scanning the whole collection).
+     */
+    private static final int PARALLELISM = Integer.getInteger("bench.parallelism", 1);
+
     @Test
     void fullSyncAgainstItsLimits() throws Exception {
         int n = DOCUMENTS;
@@ -80,7 +87,8 @@ class FullSyncBenchmark {
 
             SyncClient sync = new SyncClient(service.api());
             long source = sync.createSource("limits", TestMongo.get().uri(database), database,
-                    Map.of("initialSync", false, "incremental", true, "lastSyncField", "updatedAt"));
+                    Map.of("initialSync", false, "incremental", true, "lastSyncField", "updatedAt",
+                            "parallelism", PARALLELISM));
             double warmUp = timedSync(sync, source, "full", n); // JIT, connections, first table
             double from = SyncLimits.uptime(gcLog);
             double full = timedSync(sync, source, "full", n);
@@ -110,8 +118,8 @@ class FullSyncBenchmark {
             double fullRate = n / full;
             double copyRate = n / rawCopy;
             double rowRate = 1 / perRow;
-            System.out.printf("%n%,d documents (~1 KB BSON, %,d bytes of COPY text), service at -Xmx256m, %d cores%n", n,
-                    copyBytes, Runtime.getRuntime().availableProcessors());
+            System.out.printf("%n%,d documents (~1 KB BSON, %,d bytes of COPY text), service at -Xmx256m, %d cores, "
+                    + "parallelism %d%n", n, copyBytes, Runtime.getRuntime().availableProcessors(), PARALLELISM);
             System.out.printf("  raw driver scan (embedded server):   %,10.0f docs/s  (%.1f s)%n", n / scanSeconds,
                     scanSeconds);
             System.out.printf("  raw COPY + primary key of the rows:  %,10.0f docs/s  (%.1f s)%n", copyRate, rawCopy);
