@@ -155,6 +155,16 @@ class DashboardBrowserIT {
         return now == null ? -1 : (int) Math.floor(Double.parseDouble(now));
     }
 
+    /** Chooses a status in the history filter unless it is chosen; true once it is. */
+    private boolean filterHistory(String status) {
+        Select filter = new Select(browser.findElement(By.id("history-status")));
+        if (!status.equals(filter.getFirstSelectedOption().getAttribute("value"))) {
+            filter.selectByValue(status);
+            return false;
+        }
+        return true;
+    }
+
     private WebElement bar() {
         return browser.findElement(By.cssSelector(".running .bar[role='progressbar']"));
     }
@@ -168,8 +178,10 @@ class DashboardBrowserIT {
         String database = database(60_000);
         String name = "shop-" + database.substring(3);
         open("#/");
-        browser.findElement(By.id("register-source")).click();
-        browser.findElement(By.id("src-name")).sendKeys(name);
+        waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.elementToBeClickable(By.id("register-source"))).click();
+        // the form is drawn after the click, by the page's script
+        waitUpTo(Duration.ofSeconds(20)).until(ExpectedConditions.visibilityOfElementLocated(By.id("src-name")))
+                .sendKeys(name);
         browser.findElement(By.id("src-connection")).sendKeys(mongo.uri(database));
         browser.findElement(By.id("src-database")).sendKeys(database);
         browser.findElement(By.id("src-batch")).sendKeys("100");
@@ -319,10 +331,11 @@ class DashboardBrowserIT {
 
         open("#/sources/" + sourceId);
         waitUpTo(Duration.ofSeconds(30)).until(d -> d.findElements(By.cssSelector("#history-rows tr[data-status]")).size() == 2);
-        new Select(browser.findElement(By.id("history-status"))).selectByValue("failed");
-        waitUpTo(Duration.ofSeconds(30)).until(ExpectedConditions.textToBe(By.id("history-rows"), "No run with this status."));
-        new Select(browser.findElement(By.id("history-status"))).selectByValue("completed");
-        waitUpTo(Duration.ofSeconds(30)).until(d -> d.findElements(By.cssSelector("#history-rows tr[data-status='completed']")).size() == 2);
+        // the filter is chosen again while waiting: the page's own refresh may draw the select anew meanwhile
+        waitUpTo(Duration.ofSeconds(30)).until(d -> filterHistory("failed")
+                && "No run with this status.".equals(d.findElement(By.id("history-rows")).getText()));
+        waitUpTo(Duration.ofSeconds(30)).until(d -> filterHistory("completed")
+                && d.findElements(By.cssSelector("#history-rows tr[data-status='completed']")).size() == 2);
         assertThat(browser.findElement(By.id("history-range")).getText()).isEqualTo("1–2 of 2");
         ApiClient.Response bogus = sync.api().get("/api/data-sources/" + sourceId + "/history?status=done");
         assertThat(bogus.status()).isEqualTo(400);
