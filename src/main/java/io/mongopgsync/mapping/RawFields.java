@@ -82,17 +82,12 @@ public final class RawFields {
         while (at < end) {
             byte type = b[at++];
             int nameFrom = at;
-            while (at < end && b[at] != 0) {
-                at++;
-            }
-            if (at >= end) {
-                return false;
-            }
-            int nameTo = at++;
-            int valueTo = valueEnd(b, type, at, end);
+            at = cstringEnd(b, at, end);
+            int valueTo = at < 0 ? -1 : valueEnd(b, type, at, end);
             if (valueTo < 0 || valueTo > end) {
                 return false;
             }
+            int nameTo = at - 1;
             grow(n + 1);
             types[n] = type;
             nameStart[n] = nameFrom;
@@ -207,14 +202,12 @@ public final class RawFields {
         while (at < end) {
             byte type = b[at++];
             int nameFrom = at;
-            while (at < end && b[at] != 0) {
-                at++;
-            }
-            int nameTo = at++;
-            int valueTo = valueEnd(b, type, at, end);
+            at = cstringEnd(b, at, end);
+            int valueTo = at < 0 ? -1 : valueEnd(b, type, at, end);
             if (valueTo < 0) {
                 return document.get(name); // not well formed: the driver says why
             }
+            int nameTo = at - 1;
             if (Arrays.equals(wanted, 0, wanted.length, b, nameFrom, nameTo)) {
                 return value(b, type, at, () -> document.get(name));
             }
