@@ -69,6 +69,14 @@ public final class RawFields {
     }
 
     boolean read(byte[] b, int start) {
+        if (readFields(b, start)) {
+            return true;
+        }
+        layoutChanged = true; // names may have been replaced part way: the next document builds the index again
+        return false;
+    }
+
+    private boolean readFields(byte[] b, int start) {
         bytes = b;
         documentStart = start;
         documentLength = readInt(b, start);
@@ -111,8 +119,7 @@ public final class RawFields {
             index.clear();
             for (int i = 0; i < n; i++) {
                 if (index.put(names[i], i) != null) {
-                    layoutChanged = true; // a name twice: the next document builds the index again too
-                    return false;
+                    return false; // a name twice
                 }
             }
             layoutChanged = false;

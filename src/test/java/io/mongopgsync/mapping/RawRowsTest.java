@@ -85,9 +85,19 @@ class RawRowsTest {
         schema.observe(List.of(raw.decode(CODEC)));
         CopyText fromBytes = new CopyText(256);
         CopyText decoded = new CopyText(256);
-        new RowMapper().appendRow(raw, schema.columns(), fromBytes);
+        RowMapper mapper = new RowMapper();
+        mapper.appendRow(raw, schema.columns(), fromBytes);
         new RowMapper().appendRow(raw.decode(CODEC), schema.columns(), decoded);
         assertThat(text(fromBytes)).isEqualTo(text(decoded));
+
+        // the next documents, of the usual shape, are mapped from their bytes again, with the right fields
+        BsonDocument next = BsonDocument.parse("{_id: 2, a: 5}");
+        CopyText nextRow = new CopyText(256);
+        mapper.appendRow(raw(next), schema.columns(), nextRow);
+        CopyText nextDecoded = new CopyText(256);
+        new RowMapper().appendRow(next, schema.columns(), nextDecoded);
+        assertThat(text(nextRow)).isEqualTo(text(nextDecoded));
+        assertThat(mapper.rowsFromBytes()).isEqualTo(1);
     }
 
     @Test
