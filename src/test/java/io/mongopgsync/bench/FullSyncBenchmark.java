@@ -68,6 +68,9 @@ class FullSyncBenchmark {
      * service's hot code during the measured sync (about 0.65 s of CPU on its compiler threads in a 2.6 s sync of
      * 100,000 documents), on the cores PostgreSQL needed.
      */
+    /** The source's batchSize (-Dbench.batchSize, default 1000, the service's default). */
+    private static final int BATCH_SIZE = Integer.getInteger("bench.batchSize", 1000);
+
     private static final int WARM_UPS = Math.max(1, Integer.getInteger("bench.warmUps", 2));
 
     @Test
@@ -79,6 +82,10 @@ class FullSyncBenchmark {
         String jdbcUrl = TestPostgres.get().createExtraDatabase("limits");
         Path gcLog = Files.createTempFile("bench-gc", ".log");
         Map<String, String> properties = ServiceProcess.baseProperties(jdbcUrl);
+        if (System.getProperty("bench.batchBytes") != null) {
+            // the batch and COPY chunk budget of the service (sync.memory.batch-bytes, 8MB by default)
+            properties.put("sync.memory.batch-bytes", System.getProperty("bench.batchBytes"));
+        }
         try (ServiceProcess service = ServiceProcess.start("limits", List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
                 "-Xlog:gc:file=" + gcLog + ":uptime"), properties, Duration.ofMinutes(15))) {
             generate(people, n);
@@ -95,7 +102,7 @@ class FullSyncBenchmark {
             SyncClient sync = new SyncClient(service.api());
             long source = sync.createSource("limits", TestMongo.get().uri(database), database,
                     Map.of("initialSync", false, "incremental", true, "lastSyncField", "updatedAt",
-                            "parallelism", PARALLELISM));
+                            "parallelism", PARALLELISM, "batchSize", BATCH_SIZE));
             // JIT, connections, first table: the measured sync is the service's steady state
             List<String> warmUps = new java.util.ArrayList<>();
             for (int i = 0; i < WARM_UPS; i++) {
