@@ -57,9 +57,9 @@ class FullSyncBenchmark {
      * with 1 % changed, the GC share and peak heap of the full sync, and the ratios.
      */
     /**
-     * The source's parallelism (-Dbench.parallelism, default 1): above 1, a collection of 200,000 documents or more is
-     * read in _id ranges by parallel streams, which on two cores shared with MongoDB and PostgreSQL have nothing to
-     * run on (and the embedded server answers each range by scanning the whole collection).
+     * The source's parallelism (-Dbench.parallelism, default 1): one stream and one COPY, like the raw COPY it is
+     * compared with. Above 1, a collection of 200,000 documents or more is read in _id ranges by parallel streams into
+     * parallel COPYs (the embedded server finds the bounds and answers each range by scanning the whole collection).
      */
     private static final int PARALLELISM = Integer.getInteger("bench.parallelism", 1);
 
