@@ -7,6 +7,7 @@ import io.mongopgsync.audit.RequestSummaries;
 import io.mongopgsync.config.SyncProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.ObjectPostProcessor;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
@@ -14,6 +15,7 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.header.HeaderWriterFilter;
 
 /**
  * One filter chain for every request: bearer authentication (API tokens and JWTs), the audit, the Origin check
@@ -38,6 +40,16 @@ class SecurityConfiguration {
                 .formLogin(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
                 .requestCache(AbstractHttpConfigurer::disable)
+                // The security headers are written before the request is handled. Written after it (the default),
+                // they raced the Camel thread that answers a REST route asynchronously: both changed the response's
+                // headers at once, and Tomcat failed with a NullPointerException and closed the connection unanswered.
+                .headers(h -> h.withObjectPostProcessor(new ObjectPostProcessor<HeaderWriterFilter>() {
+                    @Override
+                    public <O extends HeaderWriterFilter> O postProcess(O filter) {
+                        filter.setShouldWriteHeadersEagerly(true);
+                        return filter;
+                    }
+                }))
                 .oauth2ResourceServer(o -> o.authenticationManagerResolver(request -> authentication)
                         .bearerTokenResolver(new BearerTokens())
                         .authenticationEntryPoint(errors)

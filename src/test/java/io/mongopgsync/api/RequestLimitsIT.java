@@ -158,6 +158,36 @@ class RequestLimitsIT {
     }
 
     /** A TCP server that accepts connections and never answers: what an unresponsive MongoDB host looks like. */
+    /**
+     * A REST route answers on a Camel thread after the servlet has returned. The security headers used to be written
+     * by the servlet thread at that same moment, and a response whose headers two threads changed at once was lost
+     * (Tomcat failed while committing it and closed the connection unanswered). Every answer arrives, with them.
+     * The calls are POSTs, which the HTTP client does not send again when a connection closes unanswered; and Tomcat's
+     * own report of headers changed by two threads is looked for in the log.
+     */
+    @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void shouldAnswerEveryOneOfManyConcurrentCallsWithTheSecurityHeaders(
+            org.springframework.boot.test.system.CapturedOutput output) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            HttpRequest request = HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/api/data-sources/987654321/sync"))
+                    .header("Authorization", "Bearer " + TestEnvironment.ADMIN_TOKEN)
+                    .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.noBody()).build();
+            calls.add(http.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> call : calls) {
+            HttpResponse<String> response = call.join();
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(404);
+            assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+            assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying(v -> assertThat(v).contains("no-store"));
+        }
+        // a response whose headers two threads changed is not always lost, but Tomcat reports it every time
+        assertThat(output.getAll()).doesNotContain("MimeHeaderField");
+    }
+
     static final class BlackHole implements AutoCloseable {
         private final ServerSocket server = new ServerSocket(0, 500, java.net.InetAddress.getLoopbackAddress());
         private final List<Socket> held = new CopyOnWriteArrayList<>();
