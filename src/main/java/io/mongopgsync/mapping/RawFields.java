@@ -19,6 +19,7 @@ import org.bson.BsonValue;
 import org.bson.ByteBuf;
 import org.bson.RawBsonArray;
 import org.bson.RawBsonDocument;
+import org.bson.codecs.BsonDocumentCodec;
 import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
 
@@ -86,29 +87,21 @@ public final class RawFields {
         }
         boolean changed = false;
         int n = 0;
-        int at = start + 4;
-        while (at < end) {
-            byte type = b[at++];
-            int nameFrom = at;
-            at = cstringEnd(b, at, end);
-            int valueTo = at < 0 ? -1 : valueEnd(b, type, at, end);
-            if (valueTo < 0 || valueTo > end) {
+        for (Elements e = new Elements(b, start); e.hasNext(); n++) {
+            if (!e.next()) {
                 return false;
             }
-            int nameTo = at - 1;
             grow(n + 1);
-            types[n] = type;
-            nameStart[n] = nameFrom;
-            nameEnd[n] = nameTo;
-            valueStart[n] = at;
-            valueEnd[n] = valueTo;
-            if (n >= cachedNames || !Arrays.equals(nameBytes[n], 0, nameBytes[n].length, b, nameFrom, nameTo)) {
-                nameBytes[n] = Arrays.copyOfRange(b, nameFrom, nameTo);
-                names[n] = new String(b, nameFrom, nameTo - nameFrom, StandardCharsets.UTF_8);
+            types[n] = e.type;
+            nameStart[n] = e.nameFrom;
+            nameEnd[n] = e.nameTo;
+            valueStart[n] = e.valueFrom;
+            valueEnd[n] = e.valueTo;
+            if (n >= cachedNames || !Arrays.equals(nameBytes[n], 0, nameBytes[n].length, b, e.nameFrom, e.nameTo)) {
+                nameBytes[n] = Arrays.copyOfRange(b, e.nameFrom, e.nameTo);
+                names[n] = new String(b, e.nameFrom, e.nameTo - e.nameFrom, StandardCharsets.UTF_8);
                 changed = true;
             }
-            n++;
-            at = valueTo;
         }
         if (n != count) {
             changed = true;
@@ -175,10 +168,6 @@ public final class RawFields {
         return valueStart[i];
     }
 
-    int valueEnd(int i) {
-        return valueEnd[i];
-    }
-
     /** Whether the string field {@code i} holds a NUL character (which text columns store as U+FFFD). */
     boolean stringHasNul(int i) {
         for (int at = valueStart[i] + 4, end = valueEnd[i] - 1; at < end; at++) {
@@ -202,25 +191,68 @@ public final class RawFields {
     public static BsonValue get(RawBsonDocument document, String name) {
         ByteBuf buffer = document.getByteBuffer();
         byte[] b = buffer.array();
-        int start = buffer.arrayOffset();
-        int end = start + readInt(b, start) - 1;
         byte[] wanted = name.getBytes(StandardCharsets.UTF_8);
-        int at = start + 4;
-        while (at < end) {
-            byte type = b[at++];
-            int nameFrom = at;
-            at = cstringEnd(b, at, end);
-            int valueTo = at < 0 ? -1 : valueEnd(b, type, at, end);
-            if (valueTo < 0) {
+        for (Elements e = new Elements(b, buffer.arrayOffset()); e.hasNext(); ) {
+            if (!e.next()) {
                 return document.get(name); // not well formed: the driver says why
             }
-            int nameTo = at - 1;
-            if (Arrays.equals(wanted, 0, wanted.length, b, nameFrom, nameTo)) {
-                return value(b, type, at, () -> document.get(name));
+            if (Arrays.equals(wanted, 0, wanted.length, b, e.nameFrom, e.nameTo)) {
+                return value(b, e.type, e.valueFrom, () -> document.get(name));
             }
-            at = valueTo;
         }
         return null;
+    }
+
+    /** A field of any document: read from the bytes of one as MongoDB sent it, else from the decoded one. */
+    public static BsonValue field(BsonDocument document, String name) {
+        return document instanceof RawBsonDocument raw ? get(raw, name) : document.get(name);
+    }
+
+    /** A document that steps may change in place: one as MongoDB sent it (read-only bytes) is decoded first. */
+    public static BsonDocument changeable(BsonDocument document) {
+        return document instanceof RawBsonDocument raw ? raw.decode(DECODER) : document;
+    }
+
+    private static final BsonDocumentCodec DECODER = new BsonDocumentCodec();
+
+    /**
+     * A walk over the elements of a document or an array as BSON bytes: after each {@link #next}, the element's type,
+     * where its name lies and where its value lies.
+     */
+    static final class Elements {
+        private final byte[] b;
+        private final int end;
+        private int at;
+        byte type;
+        int nameFrom;
+        int nameTo;
+        int valueFrom;
+        int valueTo;
+
+        /** The elements of the document or array whose bytes start at {@code start}. */
+        Elements(byte[] b, int start) {
+            this.b = b;
+            this.end = start + readInt(b, start) - 1;
+            this.at = start + 4;
+        }
+
+        boolean hasNext() {
+            return at < end;
+        }
+
+        /** Steps to the next element; false when the bytes are not well formed there. */
+        boolean next() {
+            type = b[at];
+            nameFrom = at + 1;
+            valueFrom = cstringEnd(b, nameFrom, end);
+            valueTo = valueFrom < 0 ? -1 : valueEnd(b, type, valueFrom, end);
+            if (valueTo < 0 || valueTo > end) {
+                return false;
+            }
+            nameTo = valueFrom - 1;
+            at = valueTo;
+            return true;
+        }
     }
 
     private static BsonValue value(byte[] b, byte type, int at, java.util.function.Supplier<BsonValue> other) {

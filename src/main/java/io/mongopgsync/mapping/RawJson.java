@@ -58,30 +58,23 @@ final class RawJson {
 
     /** A document ({@code {"name": value, ...}}) or an array ({@code [value, ...]}) whose bytes start at {@code at}. */
     private static boolean elements(byte[] b, int at, boolean document, CopyText out) {
-        int end = at + RawFields.readInt(b, at) - 1;
         out.raw(document ? '{' : '[');
-        int i = at + 4;
         boolean first = true;
-        while (i < end) {
-            byte type = b[i++];
-            int nameFrom = i;
-            while (b[i] != 0) {
-                i++;
+        for (RawFields.Elements e = new RawFields.Elements(b, at); e.hasNext(); ) {
+            if (!e.next()) {
+                return false;
             }
-            int nameTo = i++;
             if (!first) {
                 out.raw(',').raw(' ');
             }
             first = false;
             if (document) {
-                string(b, nameFrom, nameTo, out);
+                string(b, e.nameFrom, e.nameTo, out);
                 out.raw(':').raw(' ');
             }
-            int valueTo = RawFields.valueEnd(b, type, i, end);
-            if (valueTo < 0 || !value(b, type, i, out)) {
+            if (!value(b, e.type, e.valueFrom, out)) {
                 return false;
             }
-            i = valueTo;
         }
         out.raw(document ? '}' : ']');
         return true;

@@ -6,7 +6,6 @@ import java.util.Map;
 import org.bson.BsonDocument;
 import org.bson.BsonValue;
 import org.bson.RawBsonDocument;
-import org.bson.codecs.BsonDocumentCodec;
 
 /**
  * Maps a document to one line of PostgreSQL COPY text format, in one pass and straight to bytes: {@code _id}, one
@@ -24,7 +23,6 @@ public final class RowMapper {
     /** The fields of a document mapped from its bytes, and where each one's value sits in {@link #json}. */
     private final RawFields fields = new RawFields();
     private int[] rawSpans = new int[32];
-    private static final BsonDocumentCodec DECODER = new BsonDocumentCodec();
     private long rowsFromBytes;
 
     public ValueRenderer renderer() {
@@ -55,7 +53,7 @@ public final class RowMapper {
             if (appendRaw(raw, columns, out)) {
                 return;
             }
-            document = raw.decode(DECODER); // a rarer type or shape: the decoded document's way
+            document = RawFields.changeable(raw); // a rarer type or shape: the decoded document's way
         }
         BsonValue id = document.get(TableSchema.ID);
         if (id == null) {

@@ -48,6 +48,8 @@ public final class TableSchema {
     private final int maxColumns;
     private final Set<String> overflow = new TreeSet<>();
     private final Map<String, Fits> fitting = new java.util.HashMap<>();
+    /** Reads documents as MongoDB sent them; callers hold this schema's lock while checking. */
+    private final RawFields rawFields = new RawFields();
     private boolean changedSinceSave;
 
     public TableSchema(Collection<Column> existing) {
@@ -213,9 +215,6 @@ public final class TableSchema {
         }
         return false;
     }
-
-    /** Reads documents as MongoDB sent them; callers hold this schema's lock while checking. */
-    private final RawFields rawFields = new RawFields();
 
     /**
      * The BSON types known to need no change in one column as it stands ({@link #needsChange} checks each value of

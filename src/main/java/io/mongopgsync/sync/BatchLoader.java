@@ -186,8 +186,7 @@ public class BatchLoader {
     }
 
     public static String unstorable(BsonDocument doc) {
-        BsonValue id = doc instanceof org.bson.RawBsonDocument raw ? io.mongopgsync.mapping.RawFields.get(raw, TableSchema.ID)
-                : doc.get(TableSchema.ID);
+        BsonValue id = io.mongopgsync.mapping.RawFields.field(doc, TableSchema.ID);
         if (id == null) {
             return "document has no _id";
         }

@@ -1,10 +1,10 @@
 package io.mongopgsync.sync;
 
+import com.mongodb.client.MongoCursor;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import com.mongodb.client.MongoCursor;
 import org.bson.BsonDocument;
 
 /**

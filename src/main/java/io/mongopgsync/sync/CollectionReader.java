@@ -58,8 +58,7 @@ public class CollectionReader {
                 .batchSize(Math.min(size, 1000)).cursor()) {
             List<BsonDocument> sample = Batches.first(cursor, size, run.memory.batchBytes());
             // the sample goes through the steps' field actions, which change documents in place
-            sample.replaceAll(doc -> doc instanceof org.bson.RawBsonDocument raw ? raw.decode(SizedDocument.Codec.DOCUMENTS)
-                    : doc);
+            sample.replaceAll(io.mongopgsync.mapping.RawFields::changeable);
             return sample;
         }
     }

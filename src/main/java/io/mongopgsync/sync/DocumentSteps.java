@@ -59,17 +59,6 @@ public class DocumentSteps {
         return outcome.kept();
     }
 
-    /** Steps change documents in place: a document read as its bytes is decoded first. */
-    private static List<BsonDocument> changeable(List<BsonDocument> batch) {
-        List<BsonDocument> docs = new ArrayList<>(batch.size());
-        for (BsonDocument doc : batch) {
-            docs.add(doc instanceof org.bson.RawBsonDocument raw ? raw.decode(CODEC) : doc);
-        }
-        return docs;
-    }
-
-    private static final org.bson.codecs.BsonDocumentCodec CODEC = new org.bson.codecs.BsonDocumentCodec();
-
     /** Who the documents belong to, passed to the team's routes as headers. */
     public record Context(String source, String collection, String syncType, boolean preview) {
     }
@@ -79,7 +68,9 @@ public class DocumentSteps {
     }
 
     public Outcome apply(CollectionTransforms transforms, List<BsonDocument> batch, Context context) {
-        List<BsonDocument> docs = transforms.steps().isEmpty() ? batch : changeable(batch);
+        // steps change documents in place: documents read as their bytes are decoded first
+        List<BsonDocument> docs = transforms.steps().isEmpty() ? batch
+                : new ArrayList<>(batch.stream().map(io.mongopgsync.mapping.RawFields::changeable).toList());
         List<String> dropped = new ArrayList<>();
         for (TransformStep step : transforms.steps()) {
             if (step instanceof TransformStep.Action action) {

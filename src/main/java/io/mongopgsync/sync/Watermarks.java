@@ -43,8 +43,7 @@ public final class Watermarks {
             if (current == null || !current.isDocument()) {
                 return null;
             }
-            current = current instanceof org.bson.RawBsonDocument raw ? io.mongopgsync.mapping.RawFields.get(raw, part)
-                    : current.asDocument().get(part);
+            current = io.mongopgsync.mapping.RawFields.field(current.asDocument(), part);
         }
         return current;
     }
